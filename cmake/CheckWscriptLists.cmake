@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.16)
 # Checks that wscript-patches/fedmoe/wscript (waf, ns-3 <= 3.35) names the
 # same sources, headers and test sources as contrib/fedmoe/CMakeLists.txt.
 # Run as: cmake -DSOURCE_DIR=<repo> -P CheckWscriptLists.cmake
