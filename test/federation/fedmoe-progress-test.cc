@@ -15,7 +15,11 @@ TEST(FedMoeProgress, PrintsRoundAccuracyAndEta)
 {
     double now = 100.0;
     std::ostringstream out;
-    FedMoeProgress progress(10, out, [&now] { return now; });
+    FedMoeProgress progress(10, out,
+                            [&now]
+                            {
+                                return now;
+                            });
 
     now = 104.0; // 4 s for 2 rounds -> 2 s per round, 8 to go = 16 s
     progress.RoundDone(2, 12.345, 0.5, 1);

@@ -75,7 +75,7 @@ std::string ToString(FedMoeRejection reason);
  */
 class FedMoeHeader : public Header
 {
-public:
+  public:
     static constexpr uint32_t MAGIC = 0x464D4F45;   //!< "FMOE"
     static constexpr uint8_t VERSION = 1;           //!< the wire-format version written
     static constexpr uint32_t SERIALIZED_SIZE = 24; //!< bytes on the wire
@@ -158,7 +158,7 @@ public:
     void Serialize(Buffer::Iterator start) const override;
     uint32_t Deserialize(Buffer::Iterator start) override;
 
-private:
+  private:
     uint32_t m_magic{MAGIC};                                        //!< magic number
     uint8_t m_version{VERSION};                                     //!< wire-format version
     uint8_t m_type{static_cast<uint8_t>(FedMoeMessageType::HELLO)}; //!< message type byte

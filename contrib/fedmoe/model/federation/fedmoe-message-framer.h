@@ -41,7 +41,7 @@ struct FedMoeMessage
  */
 class FedMoeMessageFramer
 {
-public:
+  public:
     /** \brief What Next() found. */
     enum class Status
     {
@@ -103,7 +103,7 @@ public:
     static Ptr<Packet> Encode(FedMoeMessageType type, uint32_t round, uint32_t clientId,
                               const std::vector<uint8_t>& payload);
 
-private:
+  private:
     uint32_t m_maxPayloadLength;   //!< largest payload accepted
     std::vector<uint8_t> m_buffer; //!< bytes not yet consumed, starting at m_offset
     size_t m_offset{0};            //!< first unconsumed byte of m_buffer

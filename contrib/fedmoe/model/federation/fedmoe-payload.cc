@@ -20,7 +20,7 @@ namespace
 /** Appends fields in network byte order. */
 class Writer
 {
-public:
+  public:
     void U32(uint32_t v)
     {
         uint8_t b[4];
@@ -70,14 +70,14 @@ public:
         return std::move(m_out);
     }
 
-private:
+  private:
     FedMoeBytes m_out;
 };
 
 /** Reads fields; the first failure sticks and names the field. */
 class Reader
 {
-public:
+  public:
     explicit Reader(const FedMoeBytes& in)
         : m_in(in)
     {
@@ -186,7 +186,7 @@ public:
         return m_error;
     }
 
-private:
+  private:
     void Fail(const char* field, const std::string& what)
     {
         m_error = std::string(field) + ": " + what;

@@ -72,7 +72,7 @@ struct FedMoeUpdate
  */
 class FedMoePayload
 {
-public:
+  public:
     static constexpr uint32_t MAX_EXPERTS = 65536;   //!< most expert ids in one message
     static constexpr uint32_t MAX_TIER_LENGTH = 256; //!< longest tier name
 

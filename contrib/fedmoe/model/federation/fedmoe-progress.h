@@ -21,7 +21,7 @@ namespace ns3
  */
 class FedMoeProgress
 {
-public:
+  public:
     /** \brief A source of wall-clock seconds (injectable for tests). */
     using Clock = std::function<double()>;
 
@@ -56,7 +56,7 @@ public:
     /** \return seconds on a steady clock */
     static double SteadySeconds();
 
-private:
+  private:
     uint32_t m_totalRounds; //!< N
     std::ostream& m_out;    //!< output
     Clock m_clock;          //!< wall clock

@@ -71,7 +71,7 @@ struct FedMoeClientRecord
  */
 class FedMoeRecorder
 {
-public:
+  public:
     /**
      * \brief Create the directory (and parents) and open rounds.csv and assignments.csv.
      * \param outDir output directory
@@ -118,7 +118,7 @@ public:
      */
     static std::string Format(double value);
 
-private:
+  private:
     /**
      * \brief Write clients.csv and summary.json.
      * \param clients client rows
