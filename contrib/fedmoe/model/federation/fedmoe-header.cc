@@ -69,9 +69,9 @@ FedMoeHeader::FedMoeHeader() = default;
 
 FedMoeHeader::FedMoeHeader(FedMoeMessageType type, uint32_t round, uint32_t clientId,
                            const std::vector<uint8_t>& payload)
-    : m_type(static_cast<uint8_t>(type))
-    , m_round(round)
-    , m_clientId(clientId)
+    : m_type(static_cast<uint8_t>(type)),
+      m_round(round),
+      m_clientId(clientId)
 {
     SetPayload(payload);
 }

@@ -11,10 +11,10 @@ namespace ns3
 {
 
 FedMoeProgress::FedMoeProgress(uint32_t totalRounds, std::ostream& out, Clock clock)
-    : m_totalRounds(totalRounds)
-    , m_out(out)
-    , m_clock(std::move(clock))
-    , m_start(m_clock())
+    : m_totalRounds(totalRounds),
+      m_out(out),
+      m_clock(std::move(clock)),
+      m_start(m_clock())
 {
 }
 

@@ -1,0 +1,166 @@
+/*
+ * CapacityEstimator: experts a client can hold and its expected round time.
+ */
+
+#include "capacity-estimator.h"
+
+#include "parameter-check.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace fedmoe
+{
+namespace scheduling
+{
+
+namespace
+{
+const std::string kOwner = "CapacityEstimator";
+} // namespace
+
+void
+CapacityParameters::Validate() const
+{
+    RequirePositive(kOwner, "memoryPerParameterByte", memoryPerParameterByte);
+    RequireNonNegative(kOwner, "rttsPerRound", rttsPerRound);
+}
+
+CapacityEstimator::CapacityEstimator(const CapacityParameters& parameters)
+    : m_parameters(parameters)
+{
+    m_parameters.Validate();
+}
+
+void
+CapacityEstimator::ValidateProfile(const CapacityProfile& profile, const std::string& what)
+{
+    const std::string owner = kOwner + " (" + what + ")";
+    RequirePositive(owner, "computeGflops", profile.computeGflops);
+    RequireNonNegative(owner, "memoryMb", profile.memoryMb);
+    RequirePositive(owner, "uplinkBps", profile.uplinkBps);
+    RequirePositive(owner, "downlinkBps", profile.downlinkBps);
+    RequireNonNegative(owner, "latencyS", profile.latencyS);
+    RequireInRange(owner, "availability", profile.availability, 0.0, 1.0);
+}
+
+void
+CapacityEstimator::ValidateObservation(const ChannelObservation& observation,
+                                       const std::string& what)
+{
+    const std::string owner = kOwner + " (" + what + ")";
+    RequireNonNegative(owner, "goodputUpBps", observation.goodputUpBps);
+    RequireNonNegative(owner, "goodputDownBps", observation.goodputDownBps);
+    RequireNonNegative(owner, "rttS", observation.rttS);
+    RequireNonNegative(owner, "observedComputeGflops", observation.observedComputeGflops);
+    RequirePositive(owner, "completionRatio", observation.completionRatio);
+}
+
+void
+CapacityEstimator::ValidateModel(const ModelCost& model)
+{
+    if (model.experts.empty())
+    {
+        throw std::invalid_argument(
+            "CapacityEstimator: ModelCost.experts is empty; must list at least one expert");
+    }
+    RequireNonNegative(kOwner, "sharedParameterBytes", model.sharedParameterBytes);
+    RequireNonNegative(kOwner, "sharedTrainFlopsPerSample", model.sharedTrainFlopsPerSample);
+    RequirePositive(kOwner, "localEpochs", model.localEpochs);
+    for (std::size_t e = 0; e < model.experts.size(); ++e)
+    {
+        const std::string prefix = "experts[" + std::to_string(e) + "].";
+        RequireNonNegative(kOwner, prefix + "parameterBytes", model.experts[e].parameterBytes);
+        RequireNonNegative(kOwner, prefix + "trainFlopsPerSample",
+                           model.experts[e].trainFlopsPerSample);
+    }
+}
+
+uint32_t
+CapacityEstimator::MaxExperts(const CapacityProfile& profile, const ModelCost& model) const
+{
+    const auto numExperts = static_cast<uint32_t>(model.experts.size());
+    double largest = 0.0;
+    for (const auto& expert : model.experts)
+    {
+        largest = std::max(largest, expert.parameterBytes);
+    }
+    const double factor = m_parameters.memoryPerParameterByte;
+    const double free = profile.memoryMb * 1e6 - model.sharedParameterBytes * factor;
+    if (free < 0.0)
+    {
+        return 0;
+    }
+    if (largest <= 0.0)
+    {
+        return numExperts;
+    }
+    const double fits = std::floor(free / (largest * factor));
+    return fits >= numExperts ? numExperts : static_cast<uint32_t>(fits);
+}
+
+ClientRates
+CapacityEstimator::Rates(const CapacityProfile& profile, const ChannelObservation& observation,
+                         double samples, const ModelCost& model) const
+{
+    const double down
+        = observation.goodputDownBps > 0.0 ? observation.goodputDownBps : profile.downlinkBps;
+    const double up = observation.goodputUpBps > 0.0 ? observation.goodputUpBps : profile.uplinkBps;
+    const double rtt = observation.rttS > 0.0 ? observation.rttS : 2.0 * profile.latencyS;
+    const double gflops = observation.observedComputeGflops > 0.0
+                              ? observation.observedComputeGflops
+                              : profile.computeGflops;
+    ClientRates rates;
+    rates.secondsPerByte = 8.0 / down + 8.0 / up;
+    rates.secondsPerFlop = 1.0 / (gflops * 1e9);
+    rates.samplesTimesEpochs = samples * model.localEpochs;
+    rates.completionRatio = observation.completionRatio;
+    rates.fixedS
+        = rates.completionRatio
+          * (m_parameters.rttsPerRound * rtt + model.sharedParameterBytes * rates.secondsPerByte
+             + rates.samplesTimesEpochs * model.sharedTrainFlopsPerSample * rates.secondsPerFlop);
+    return rates;
+}
+
+double
+CapacityEstimator::ExpertTime(const ClientRates& rates, const ExpertCost& expert)
+{
+    return rates.completionRatio
+           * (expert.parameterBytes * rates.secondsPerByte
+              + rates.samplesTimesEpochs * expert.trainFlopsPerSample * rates.secondsPerFlop);
+}
+
+double
+CapacityEstimator::RoundTime(const ClientRates& rates, const ModelCost& model,
+                             const std::vector<uint32_t>& experts)
+{
+    double time = rates.fixedS;
+    for (uint32_t e : experts)
+    {
+        time += ExpertTime(rates, model.experts.at(e));
+    }
+    return time;
+}
+
+double
+CapacityEstimator::UpdateCompletionRatio(double ratio, double observedS, double predictedS,
+                                         double smoothing)
+{
+    RequirePositive(kOwner, "ratio", ratio);
+    RequirePositive(kOwner, "observedS", observedS);
+    RequirePositive(kOwner, "predictedS", predictedS);
+    RequireUnitInterval(kOwner, "smoothing", smoothing);
+    // predictedS already includes the current ratio: observed / (predicted / ratio) is the
+    // ratio this round alone would have needed.
+    return (1.0 - smoothing) * ratio + smoothing * ratio * (observedS / predictedS);
+}
+
+const CapacityParameters&
+CapacityEstimator::GetParameters() const
+{
+    return m_parameters;
+}
+
+} // namespace scheduling
+} // namespace fedmoe
