@@ -1,0 +1,455 @@
+/*
+ * EdgeNetworkHelper: Wi-Fi cell and point-to-point star for the edge.
+ */
+
+#include "edge-network-helper.h"
+
+#include "ns3/double.h"
+#include "ns3/edge-device-profile.h"
+#include "ns3/enum.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-address-helper.h"
+#include "ns3/ipv4.h"
+#include "ns3/log.h"
+#include "ns3/mobility-helper.h"
+#include "ns3/neighbor-cache-helper.h"
+#include "ns3/pointer.h"
+#include "ns3/position-allocator.h"
+#include "ns3/propagation-delay-model.h"
+#include "ns3/propagation-loss-model.h"
+#include "ns3/simulator.h"
+#include "ns3/ssid.h"
+#include "ns3/string.h"
+#include "ns3/trace-helper.h"
+#include "ns3/uinteger.h"
+#include "ns3/wifi-helper.h"
+#include "ns3/wifi-mac-helper.h"
+#include "ns3/wifi-mac.h"
+#include "ns3/wifi-net-device.h"
+#include "ns3/yans-wifi-channel.h"
+
+#include <cmath>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("EdgeNetworkHelper");
+
+namespace
+{
+
+void
+PopulateArp(NetDeviceContainer devices)
+{
+    NeighborCacheHelper().PopulateNeighborCache(devices);
+}
+
+/// After the flush that the association's link-up causes, not before it.
+void
+OnAssociated(std::shared_ptr<const NetDeviceContainer> devices, Mac48Address /* bssid */)
+{
+    Simulator::ScheduleNow(&PopulateArp, *devices);
+}
+
+} // namespace
+
+EdgeNetworkHelper::EdgeNetworkHelper()
+    : m_topology(NONE),
+      m_distanceMin(1.0),
+      m_distanceMax(40.0),
+      m_distanceRng(CreateObject<UniformRandomVariable>()),
+      m_stationManager("ns3::MinstrelHtWifiManager"),
+      m_channelWidth(20),
+      m_rtsCts(false),
+      m_populateArp(true)
+{
+    m_lossFactory.SetTypeId("ns3::LogDistancePropagationLossModel");
+    m_lossFactory.Set("Exponent", DoubleValue(3.0));
+    // Radiotap keeps the PHY's view (rate, signal, noise) in the pcap files.
+    m_phy.SetPcapDataLinkType(WifiPhyHelper::DLT_IEEE802_11_RADIO);
+}
+
+void
+EdgeNetworkHelper::SetDistances(std::vector<double> metres)
+{
+    for (double d : metres)
+    {
+        if (!(d > 0.0) || !std::isfinite(d))
+        {
+            std::ostringstream os;
+            os << "EdgeNetworkHelper::SetDistances: invalid distance " << d
+               << " m (allowed: finite, > 0)";
+            throw std::invalid_argument(os.str());
+        }
+    }
+    m_fixedDistances = metres;
+}
+
+void
+EdgeNetworkHelper::SetDistanceRange(double min, double max, int64_t stream)
+{
+    if (!(min > 0.0) || !(max >= min) || !std::isfinite(max))
+    {
+        std::ostringstream os;
+        os << "EdgeNetworkHelper::SetDistanceRange: invalid range [" << min << ", " << max
+           << "] m (allowed: 0 < min <= max, finite)";
+        throw std::invalid_argument(os.str());
+    }
+    m_fixedDistances.clear();
+    m_distanceMin = min;
+    m_distanceMax = max;
+    if (stream >= 0)
+    {
+        m_distanceRng->SetStream(stream);
+    }
+}
+
+void
+EdgeNetworkHelper::SetPropagationLoss(std::string type)
+{
+    TypeId tid;
+    if (!TypeId::LookupByNameFailSafe(type, &tid)
+        || !tid.IsChildOf(PropagationLossModel::GetTypeId()))
+    {
+        throw std::invalid_argument("EdgeNetworkHelper::SetPropagationLoss: \"" + type
+                                    + "\" is not a PropagationLossModel TypeId");
+    }
+    m_lossFactory = ObjectFactory();
+    m_lossFactory.SetTypeId(tid);
+}
+
+void
+EdgeNetworkHelper::SetPropagationLossAttribute(std::string name, const AttributeValue& value)
+{
+    m_lossFactory.Set(name, value);
+}
+
+void
+EdgeNetworkHelper::SetRemoteStationManager(std::string type)
+{
+    TypeId tid;
+    if (!TypeId::LookupByNameFailSafe(type, &tid))
+    {
+        throw std::invalid_argument("EdgeNetworkHelper::SetRemoteStationManager: unknown TypeId \""
+                                    + type + "\"");
+    }
+    m_stationManager = type;
+}
+
+void
+EdgeNetworkHelper::SetChannelWidth(uint16_t mhz)
+{
+    if (mhz != 20 && mhz != 40 && mhz != 80 && mhz != 160)
+    {
+        throw std::invalid_argument("EdgeNetworkHelper::SetChannelWidth: invalid width "
+                                    + std::to_string(mhz) + " MHz (allowed: 20, 40, 80, 160)");
+    }
+    m_channelWidth = mhz;
+}
+
+void
+EdgeNetworkHelper::SetRtsCts(bool enable)
+{
+    m_rtsCts = enable;
+}
+
+void
+EdgeNetworkHelper::SetPopulateArpCache(bool populate)
+{
+    m_populateArp = populate;
+}
+
+void
+EdgeNetworkHelper::RequireFresh() const
+{
+    if (m_topology != NONE)
+    {
+        throw std::logic_error("EdgeNetworkHelper: a topology was already installed; use a new "
+                               "helper for another one");
+    }
+}
+
+void
+EdgeNetworkHelper::RequireClient(uint32_t i) const
+{
+    if (i >= m_clients.GetN())
+    {
+        throw std::out_of_range("EdgeNetworkHelper: client index " + std::to_string(i)
+                                + " out of range (clients: " + std::to_string(m_clients.GetN())
+                                + ")");
+    }
+}
+
+std::vector<double>
+EdgeNetworkHelper::ClientDistances(uint32_t n)
+{
+    if (!m_fixedDistances.empty())
+    {
+        if (m_fixedDistances.size() != n)
+        {
+            throw std::invalid_argument("EdgeNetworkHelper::InstallWifi: "
+                                        + std::to_string(m_fixedDistances.size())
+                                        + " distances given for " + std::to_string(n) + " clients");
+        }
+        return m_fixedDistances;
+    }
+    std::vector<double> d;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        d.push_back(m_distanceRng->GetValue(m_distanceMin, m_distanceMax));
+    }
+    return d;
+}
+
+void
+EdgeNetworkHelper::InstallInternetIfMissing(NodeContainer nodes)
+{
+    InternetStackHelper internet;
+    for (auto it = nodes.Begin(); it != nodes.End(); ++it)
+    {
+        if (!(*it)->GetObject<Ipv4>())
+        {
+            internet.Install(*it);
+        }
+    }
+}
+
+void
+EdgeNetworkHelper::InstallWifi(Ptr<Node> server, NodeContainer clients)
+{
+    NS_LOG_FUNCTION(this << server << clients.GetN());
+    RequireFresh();
+    m_distances = ClientDistances(clients.GetN());
+
+    auto channel = CreateObject<YansWifiChannel>();
+    channel->SetPropagationLossModel(m_lossFactory.Create<PropagationLossModel>());
+    channel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
+    m_phy.SetChannel(channel);
+    m_phy.Set("ChannelSettings",
+              StringValue("{0, " + std::to_string(m_channelWidth) + ", BAND_5GHZ, 0}"));
+
+    WifiHelper wifi;
+    wifi.SetStandard(WIFI_STANDARD_80211ax);
+    wifi.SetRemoteStationManager(m_stationManager, "RtsCtsThreshold",
+                                 UintegerValue(m_rtsCts ? 0 : 65535));
+    WifiMacHelper mac;
+    const Ssid ssid("fedmoe-edge");
+    mac.SetType("ns3::StaWifiMac", "Ssid", SsidValue(ssid));
+    m_clientDevices = wifi.Install(m_phy, mac, clients);
+    mac.SetType("ns3::ApWifiMac", "Ssid", SsidValue(ssid));
+    m_serverDevices = wifi.Install(m_phy, mac, server);
+
+    // Stations on a circle of angles around the AP, so no two share a spot.
+    auto positions = CreateObject<ListPositionAllocator>();
+    positions->Add(Vector(0.0, 0.0, 0.0));
+    for (uint32_t i = 0; i < clients.GetN(); ++i)
+    {
+        const double angle = 2.0 * M_PI * i / std::max<uint32_t>(1, clients.GetN());
+        positions->Add(
+            Vector(m_distances[i] * std::cos(angle), m_distances[i] * std::sin(angle), 0.0));
+    }
+    MobilityHelper mobility;
+    mobility.SetPositionAllocator(positions);
+    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    mobility.Install(server);
+    mobility.Install(clients);
+
+    InstallInternetIfMissing(NodeContainer(NodeContainer(server), clients));
+    Ipv4AddressHelper address("10.1.0.0", "255.255.0.0");
+    auto serverIf = address.Assign(m_serverDevices);
+    auto clientIf = address.Assign(m_clientDevices);
+    if (m_populateArp)
+    {
+        // A station's (re)association brings its link up, and link changes
+        // flush the ARP cache: fill the caches again after each association.
+        auto all = std::make_shared<const NetDeviceContainer>(m_serverDevices, m_clientDevices);
+        for (uint32_t i = 0; i < m_clientDevices.GetN(); ++i)
+        {
+            DynamicCast<WifiNetDevice>(m_clientDevices.Get(i))
+                ->GetMac()
+                ->TraceConnectWithoutContext("Assoc", MakeBoundCallback(&OnAssociated, all));
+        }
+    }
+    m_server = server;
+    m_clients = clients;
+    for (uint32_t i = 0; i < clients.GetN(); ++i)
+    {
+        m_serverAddrs.push_back(serverIf.GetAddress(0));
+        m_clientAddrs.push_back(clientIf.GetAddress(i));
+    }
+    m_topology = WIFI;
+}
+
+void
+EdgeNetworkHelper::InstallPointToPoint(Ptr<Node> server, NodeContainer clients)
+{
+    NS_LOG_FUNCTION(this << server << clients.GetN());
+    RequireFresh();
+    for (uint32_t i = 0; i < clients.GetN(); ++i)
+    {
+        if (!clients.Get(i)->GetObject<EdgeDeviceProfile>())
+        {
+            throw std::invalid_argument("EdgeNetworkHelper::InstallPointToPoint: client node "
+                                        + std::to_string(clients.Get(i)->GetId())
+                                        + " has no EdgeDeviceProfile (aggregate one first)");
+        }
+    }
+    InstallInternetIfMissing(NodeContainer(NodeContainer(server), clients));
+    Ipv4AddressHelper address("10.2.0.0", "255.255.255.252");
+    for (uint32_t i = 0; i < clients.GetN(); ++i)
+    {
+        auto profile = clients.Get(i)->GetObject<EdgeDeviceProfile>();
+        m_p2p.SetChannelAttribute("Delay", TimeValue(profile->GetLatency()));
+        NetDeviceContainer link = m_p2p.Install(clients.Get(i), server);
+        link.Get(0)->SetAttribute("DataRate", DataRateValue(profile->GetUplinkRate()));
+        link.Get(1)->SetAttribute("DataRate", DataRateValue(profile->GetDownlinkRate()));
+        if (profile->GetPacketErrorRate() > 0.0)
+        {
+            for (uint32_t end = 0; end < 2; ++end)
+            {
+                auto em = CreateObject<RateErrorModel>();
+                em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+                em->SetRate(profile->GetPacketErrorRate());
+                link.Get(end)->SetAttribute("ReceiveErrorModel", PointerValue(em));
+                m_errors.push_back(em);
+            }
+        }
+        auto interfaces = address.Assign(link);
+        address.NewNetwork();
+        m_clientDevices.Add(link.Get(0));
+        m_serverDevices.Add(link.Get(1));
+        m_clientAddrs.push_back(interfaces.GetAddress(0));
+        m_serverAddrs.push_back(interfaces.GetAddress(1));
+        m_distances.push_back(0.0);
+    }
+    m_server = server;
+    m_clients = clients;
+    m_topology = P2P;
+}
+
+void
+EdgeNetworkHelper::EnablePcap(std::string prefix)
+{
+    NetDeviceContainer all(m_serverDevices, m_clientDevices);
+    if (m_topology == WIFI)
+    {
+        m_phy.EnablePcap(prefix, all);
+    }
+    else if (m_topology == P2P)
+    {
+        m_p2p.EnablePcap(prefix, all);
+    }
+    else
+    {
+        throw std::logic_error("EdgeNetworkHelper::EnablePcap: install a topology first");
+    }
+}
+
+void
+EdgeNetworkHelper::EnableAscii(std::string prefix)
+{
+    AsciiTraceHelper ascii;
+    NetDeviceContainer all(m_serverDevices, m_clientDevices);
+    if (m_topology == WIFI)
+    {
+        m_phy.EnableAscii(ascii.CreateFileStream(prefix + ".tr"), all);
+    }
+    else if (m_topology == P2P)
+    {
+        m_p2p.EnableAscii(ascii.CreateFileStream(prefix + ".tr"), all);
+    }
+    else
+    {
+        throw std::logic_error("EdgeNetworkHelper::EnableAscii: install a topology first");
+    }
+}
+
+int64_t
+EdgeNetworkHelper::AssignStreams(int64_t stream)
+{
+    int64_t used = 0;
+    if (m_topology == WIFI)
+    {
+        WifiHelper wifi;
+        used += wifi.AssignStreams(NetDeviceContainer(m_serverDevices, m_clientDevices), stream);
+    }
+    for (auto& em : m_errors)
+    {
+        used += em->AssignStreams(stream + used);
+    }
+    return used;
+}
+
+EdgeNetworkHelper::Topology
+EdgeNetworkHelper::GetTopology() const
+{
+    return m_topology;
+}
+
+Ptr<Node>
+EdgeNetworkHelper::GetServer() const
+{
+    return m_server;
+}
+
+NodeContainer
+EdgeNetworkHelper::GetClients() const
+{
+    return m_clients;
+}
+
+NetDeviceContainer
+EdgeNetworkHelper::GetServerDevices() const
+{
+    return m_serverDevices;
+}
+
+NetDeviceContainer
+EdgeNetworkHelper::GetClientDevices() const
+{
+    return m_clientDevices;
+}
+
+Ipv4Address
+EdgeNetworkHelper::GetServerAddress(uint32_t i) const
+{
+    RequireClient(i);
+    return m_serverAddrs[i];
+}
+
+Ipv4Address
+EdgeNetworkHelper::GetClientAddress(uint32_t i) const
+{
+    RequireClient(i);
+    return m_clientAddrs[i];
+}
+
+double
+EdgeNetworkHelper::GetDistance(uint32_t i) const
+{
+    RequireClient(i);
+    return m_distances[i];
+}
+
+Mac48Address
+EdgeNetworkHelper::GetApAddress() const
+{
+    if (m_topology != WIFI)
+    {
+        throw std::logic_error("EdgeNetworkHelper::GetApAddress: no Wi-Fi cell installed");
+    }
+    return Mac48Address::ConvertFrom(m_serverDevices.Get(0)->GetAddress());
+}
+
+Ptr<WifiPhy>
+EdgeNetworkHelper::GetClientPhy(uint32_t i) const
+{
+    RequireClient(i);
+    auto dev = DynamicCast<WifiNetDevice>(m_clientDevices.Get(i));
+    return dev ? dev->GetPhy() : nullptr;
+}
+
+} // namespace ns3

@@ -1,0 +1,219 @@
+/*
+ * EdgeNetworkHelper: builds the standard edge topologies in one call: an
+ * 802.11ax cell (AP at the edge server, stations at given or random
+ * distances) or a point-to-point star whose links follow each device's
+ * EdgeDeviceProfile; installs the internet stack and IPv4 addresses; enables
+ * pcap and ascii tracing through ns-3's helpers.
+ */
+
+#ifndef EDGE_NETWORK_HELPER_H
+#define EDGE_NETWORK_HELPER_H
+
+#include "ns3/attribute.h"
+#include "ns3/error-model.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/mac48-address.h"
+#include "ns3/net-device-container.h"
+#include "ns3/node-container.h"
+#include "ns3/object-factory.h"
+#include "ns3/point-to-point-helper.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/yans-wifi-helper.h"
+
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+class WifiPhy;
+
+/**
+ * \ingroup fedmoe
+ * \brief One-call construction of the Wi-Fi cell or the point-to-point star
+ *        between an edge server and its client devices.
+ *
+ * \code
+ *   EdgeNetworkHelper edge;
+ *   edge.SetDistanceRange(1.0, 40.0, 7);
+ *   edge.SetPropagationLoss("ns3::LogDistancePropagationLossModel");
+ *   edge.SetPropagationLossAttribute("Exponent", DoubleValue(3.0));
+ *   edge.InstallWifi(server, clients);
+ *   edge.EnablePcap("out/edge");
+ * \endcode
+ *
+ * Client i is reached at GetServerAddress(i) -> GetClientAddress(i).
+ */
+class EdgeNetworkHelper
+{
+  public:
+    /** \brief Which topology Install* built. */
+    enum Topology
+    {
+        NONE, //!< nothing installed yet
+        WIFI, //!< 802.11ax cell
+        P2P   //!< point-to-point star
+    };
+
+    /** \brief LogDistance loss (exponent 3), MinstrelHtWifiManager, 20 MHz, 1-40 m. */
+    EdgeNetworkHelper();
+
+    /**
+     * \brief Put the stations at these distances from the AP (metres, > 0),
+     *        one per client in order; overrides SetDistanceRange.
+     * \param metres distances
+     */
+    void SetDistances(std::vector<double> metres);
+
+    /**
+     * \brief Draw each station's distance uniformly in [min, max] metres.
+     * \param min > 0
+     * \param max >= min
+     * \param stream RNG stream of the draw (-1: automatic)
+     */
+    void SetDistanceRange(double min, double max, int64_t stream = -1);
+
+    /**
+     * \brief Choose the propagation loss model by TypeId name.
+     * \param type e.g. "ns3::LogDistancePropagationLossModel",
+     *        "ns3::FriisPropagationLossModel", "ns3::ThreeLogDistancePropagationLossModel"
+     */
+    void SetPropagationLoss(std::string type);
+
+    /**
+     * \brief Set an attribute of the propagation loss model.
+     * \param name attribute name (e.g. "Exponent")
+     * \param value its value
+     */
+    void SetPropagationLossAttribute(std::string name, const AttributeValue& value);
+
+    /**
+     * \brief Choose the Wi-Fi rate control by TypeId name.
+     * \param type e.g. "ns3::MinstrelHtWifiManager" (default: learns from
+     *        failures, so it copes with collisions), "ns3::IdealWifiManager"
+     *        (picks by SNR, blind to interference)
+     */
+    void SetRemoteStationManager(std::string type);
+
+    /**
+     * \brief Set the Wi-Fi channel width.
+     * \param mhz 20, 40, 80 or 160
+     */
+    void SetChannelWidth(uint16_t mhz);
+
+    /**
+     * \brief Whether stations use RTS/CTS before every data frame (default true).
+     *
+     * Stations on opposite sides of the AP often cannot hear each other
+     * (hidden terminals); without RTS/CTS their frames collide at the AP until
+     * the MAC gives up and TCP has to time out.
+     * \param enable true for RTS/CTS
+     */
+    void SetRtsCts(bool enable);
+
+    /**
+     * \brief Whether InstallWifi fills the ARP caches up front (default true).
+     *
+     * Without it, stations that start sending together broadcast ARP requests
+     * together; broadcast frames are never retried, so collided requests cost
+     * ARP's 1 s retransmission timer and the first transfers measure ARP,
+     * not the channel.
+     * \param populate true to fill them
+     */
+    void SetPopulateArpCache(bool populate);
+
+    /**
+     * \brief Build the 802.11ax cell: AP on server, a station per client,
+     *        internet stack, addresses 10.1.0.0/16.
+     * \param server the edge server node
+     * \param clients the client nodes
+     */
+    void InstallWifi(Ptr<Node> server, NodeContainer clients);
+
+    /**
+     * \brief Build the point-to-point star from the clients' EdgeDeviceProfiles
+     *        (each client node must have one), internet stack, one /30 per
+     *        link from 10.2.0.0.
+     *
+     * Per link: the client's device sends at UplinkRate and the server's at
+     * DownlinkRate (a p2p device's rate is per direction, so the asymmetry is
+     * exact); the channel delay is the profile's Latency; both ends drop
+     * received packets at the profile's PacketErrorRate (RateErrorModel).
+     * \param server the edge server node
+     * \param clients the client nodes
+     */
+    void InstallPointToPoint(Ptr<Node> server, NodeContainer clients);
+
+    /**
+     * \brief Write pcap files "<prefix>-<node>-<device>.pcap" for every device built.
+     * \param prefix path prefix (its directory must exist)
+     */
+    void EnablePcap(std::string prefix);
+
+    /**
+     * \brief Write an ascii trace "<prefix>.tr" of every device built.
+     * \param prefix path prefix (its directory must exist)
+     */
+    void EnableAscii(std::string prefix);
+
+    /**
+     * \brief Fix the random streams of the devices built (Wi-Fi PHY/MAC, error models).
+     * \param stream first stream index
+     * \return the number of streams used
+     */
+    int64_t AssignStreams(int64_t stream);
+
+    /** \brief Topology built. \return the topology */
+    Topology GetTopology() const;
+    /** \brief The server node. \return the node */
+    Ptr<Node> GetServer() const;
+    /** \brief The client nodes. \return the nodes */
+    NodeContainer GetClients() const;
+    /** \brief Server-side devices (Wi-Fi: the AP; p2p: one per client). \return devices */
+    NetDeviceContainer GetServerDevices() const;
+    /** \brief Client devices, in client order. \return devices */
+    NetDeviceContainer GetClientDevices() const;
+    /** \brief Address of the server as seen by client i. \param i client index \return it */
+    Ipv4Address GetServerAddress(uint32_t i) const;
+    /** \brief Address of client i. \param i client index \return it */
+    Ipv4Address GetClientAddress(uint32_t i) const;
+    /** \brief Distance of client i from the AP (Wi-Fi only, else 0). \param i client index
+     * \return metres */
+    double GetDistance(uint32_t i) const;
+    /** \brief MAC address of the AP (Wi-Fi only). \return it */
+    Mac48Address GetApAddress() const;
+    /** \brief Wi-Fi PHY of client i (null on p2p). \param i client index \return the PHY */
+    Ptr<WifiPhy> GetClientPhy(uint32_t i) const;
+
+  private:
+    /// Fails clearly when a second Install* or a bad index is attempted.
+    void RequireFresh() const;
+    void RequireClient(uint32_t i) const;
+    std::vector<double> ClientDistances(uint32_t n);
+    static void InstallInternetIfMissing(NodeContainer nodes);
+
+    Topology m_topology;                       //!< what was built
+    std::vector<double> m_fixedDistances;      //!< from SetDistances
+    double m_distanceMin;                      //!< random range
+    double m_distanceMax;                      //!< random range
+    Ptr<UniformRandomVariable> m_distanceRng;  //!< draws distances
+    ObjectFactory m_lossFactory;               //!< propagation loss
+    std::string m_stationManager;              //!< rate control TypeId
+    uint16_t m_channelWidth;                   //!< MHz
+    bool m_rtsCts;                             //!< RTS/CTS for every data frame
+    bool m_populateArp;                        //!< fill ARP caches on InstallWifi
+    YansWifiPhyHelper m_phy;                   //!< kept for tracing
+    PointToPointHelper m_p2p;                  //!< kept for tracing
+    Ptr<Node> m_server;                        //!< edge server
+    NodeContainer m_clients;                   //!< clients
+    NetDeviceContainer m_serverDevices;        //!< server side
+    NetDeviceContainer m_clientDevices;        //!< client side
+    std::vector<Ipv4Address> m_serverAddrs;    //!< per client
+    std::vector<Ipv4Address> m_clientAddrs;    //!< per client
+    std::vector<double> m_distances;           //!< per client (Wi-Fi)
+    std::vector<Ptr<RateErrorModel>> m_errors; //!< p2p error models
+};
+
+} // namespace ns3
+
+#endif // EDGE_NETWORK_HELPER_H

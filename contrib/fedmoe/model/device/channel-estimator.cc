@@ -1,0 +1,189 @@
+/*
+ * ChannelEstimator: per-peer EWMA of goodput, RTT and SNR.
+ */
+
+#include "channel-estimator.h"
+
+#include "ns3/callback.h"
+#include "ns3/double.h"
+#include "ns3/log.h"
+#include "ns3/packet.h"
+#include "ns3/wifi-mac-header.h"
+#include "ns3/wifi-phy.h"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("ChannelEstimator");
+
+NS_OBJECT_ENSURE_REGISTERED(ChannelEstimator);
+
+namespace
+{
+
+/// Adapts MonitorSnifferRx's signature to the estimator (bound to one peer).
+void
+SnifferSink(Ptr<ChannelEstimator> estimator, uint32_t peer, Mac48Address transmitter,
+            Ptr<const Packet> packet, uint16_t /* channelFreqMhz */, WifiTxVector /* txVector */,
+            MpduInfo /* aMpdu */, SignalNoiseDbm signalNoise, uint16_t /* staId */)
+{
+    WifiMacHeader header;
+    if (packet->GetSize() < header.GetSerializedSize())
+    {
+        return;
+    }
+    packet->PeekHeader(header);
+    // Control frames such as CTS and ACK carry no transmitter address.
+    if (header.IsCtl() || header.GetAddr2() != transmitter)
+    {
+        return;
+    }
+    estimator->RecordSnr(peer, signalNoise.signal - signalNoise.noise);
+}
+
+} // namespace
+
+TypeId
+ChannelEstimator::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::ChannelEstimator")
+              .SetParent<Object>()
+              .SetGroupName("Fedmoe")
+              .AddConstructor<ChannelEstimator>()
+              .AddAttribute("Smoothing",
+                            "EWMA weight of a new sample, in (0, 1] (1: last sample only).",
+                            DoubleValue(0.3),
+                            MakeDoubleAccessor(&ChannelEstimator::SetSmoothing,
+                                               &ChannelEstimator::GetSmoothing),
+                            MakeDoubleChecker<double>())
+              .AddTraceSource("Updated", "A peer's estimate changed.",
+                              MakeTraceSourceAccessor(&ChannelEstimator::m_updated),
+                              "ns3::ChannelEstimator::UpdatedCallback");
+    return tid;
+}
+
+ChannelEstimator::ChannelEstimator()
+    : m_smoothing(0.3)
+{
+    NS_LOG_FUNCTION(this);
+}
+
+ChannelEstimator::~ChannelEstimator()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+ChannelEstimator::SetSmoothing(double alpha)
+{
+    if (!(alpha > 0.0 && alpha <= 1.0))
+    {
+        std::ostringstream os;
+        os << "ChannelEstimator::Smoothing: invalid value " << alpha
+           << " (allowed: a number in (0, 1])";
+        throw std::invalid_argument(os.str());
+    }
+    m_smoothing = alpha;
+}
+
+double
+ChannelEstimator::GetSmoothing() const
+{
+    return m_smoothing;
+}
+
+double
+ChannelEstimator::Smooth(double estimate, double sample, uint32_t count) const
+{
+    return count == 0 ? sample : m_smoothing * sample + (1.0 - m_smoothing) * estimate;
+}
+
+void
+ChannelEstimator::RecordTransfer(uint32_t peer, uint64_t bytes, Time duration)
+{
+    NS_LOG_FUNCTION(this << peer << bytes << duration);
+    if (bytes == 0 || !duration.IsStrictlyPositive())
+    {
+        std::ostringstream os;
+        os << "ChannelEstimator::RecordTransfer: peer " << peer << ": invalid sample of " << bytes
+           << " bytes in " << duration.GetSeconds() << " s (allowed: bytes > 0, duration > 0)";
+        throw std::invalid_argument(os.str());
+    }
+    ChannelEstimate& e = m_peers[peer];
+    const double sample = bytes * 8.0 / duration.GetSeconds();
+    e.goodputBps = Smooth(e.goodputBps, sample, e.transferSamples);
+    ++e.transferSamples;
+    m_updated(peer, e);
+}
+
+void
+ChannelEstimator::RecordRtt(uint32_t peer, Time rtt)
+{
+    NS_LOG_FUNCTION(this << peer << rtt);
+    if (!rtt.IsStrictlyPositive())
+    {
+        std::ostringstream os;
+        os << "ChannelEstimator::RecordRtt: peer " << peer << ": invalid RTT " << rtt.GetSeconds()
+           << " s (allowed: > 0)";
+        throw std::invalid_argument(os.str());
+    }
+    ChannelEstimate& e = m_peers[peer];
+    e.rtt = Seconds(Smooth(e.rtt.GetSeconds(), rtt.GetSeconds(), e.rttSamples));
+    ++e.rttSamples;
+    m_updated(peer, e);
+}
+
+void
+ChannelEstimator::RecordSnr(uint32_t peer, double snrDb)
+{
+    if (!std::isfinite(snrDb))
+    {
+        // A PHY can report -inf noise-free power in corner cases; such a
+        // sample says nothing about the link.
+        NS_LOG_DEBUG("peer " << peer << ": ignoring non-finite SNR " << snrDb);
+        return;
+    }
+    ChannelEstimate& e = m_peers[peer];
+    e.snrDb = Smooth(e.snrDb, snrDb, e.snrSamples);
+    ++e.snrSamples;
+    m_updated(peer, e);
+}
+
+void
+ChannelEstimator::ConnectWifiPhy(uint32_t peer, Ptr<WifiPhy> phy, Mac48Address transmitter)
+{
+    if (!phy)
+    {
+        throw std::invalid_argument("ChannelEstimator::ConnectWifiPhy: null PHY for peer "
+                                    + std::to_string(peer));
+    }
+    phy->TraceConnectWithoutContext(
+        "MonitorSnifferRx",
+        MakeBoundCallback(&SnifferSink, Ptr<ChannelEstimator>(this), peer, transmitter));
+}
+
+ChannelEstimate
+ChannelEstimator::GetEstimate(uint32_t peer) const
+{
+    auto it = m_peers.find(peer);
+    return it == m_peers.end() ? ChannelEstimate() : it->second;
+}
+
+bool
+ChannelEstimator::HasPeer(uint32_t peer) const
+{
+    return m_peers.count(peer) > 0;
+}
+
+void
+ChannelEstimator::Clear()
+{
+    m_peers.clear();
+}
+
+} // namespace ns3
