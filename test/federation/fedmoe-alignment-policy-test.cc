@@ -82,6 +82,9 @@ TEST(FedMoeAlignmentPolicy, AttributesReachTheCoreAndAreValidated)
     UintegerValue u;
     mcf->GetAttribute("SlotSlack", u);
     EXPECT_EQ(u.Get(), 0u);
+    mcf->SetAttribute("LatencyWeight", DoubleValue(1.5));
+    mcf->GetAttribute("LatencyWeight", v);
+    EXPECT_EQ(v.Get(), 1.5);
 }
 
 TEST(FedMoeAlignmentPolicy, ConfigDefaultsApplyToNewObjects)

@@ -176,6 +176,26 @@ AddWeightAttributes(TypeId tid, const Params& defaults)
                       MakeDoubleChecker<double>());
 }
 
+/**
+ * Adds the weights of AddWeightAttributes plus the latency weight of the
+ * channel-aware objective.
+ * \tparam P the wrapper class
+ * \tparam Params its parameter struct
+ */
+template<class P, class Params>
+TypeId
+AddChannelWeightAttributes(TypeId tid, const Params& defaults)
+{
+    return AddWeightAttributes<P>(tid, defaults)
+        .AddAttribute("LatencyWeight",
+                      "Weight of the time an expert adds to the client's expected round, "
+                      "relative to the deadline (>= 0).",
+                      DoubleValue(defaults.latencyWeight),
+                      MakeDoubleAccessor(&P::template SetDouble<&Params::latencyWeight>,
+                                         &P::template GetDouble<&Params::latencyWeight>),
+                      MakeDoubleChecker<double>());
+}
+
 } // namespace
 
 TypeId
@@ -194,20 +214,11 @@ TypeId
 ChannelAwareAlignmentPolicy::GetTypeId()
 {
     using P = ChannelAwareAlignmentPolicy;
-    using Params = sched::ChannelAwareParameters;
-    static TypeId tid
-        = AddWeightAttributes<P>(TypeId("ns3::ChannelAwareAlignmentPolicy")
-                                     .SetParent<FedMoeAlignmentPolicy>()
-                                     .SetGroupName("FedMoe")
-                                     .AddConstructor<P>(),
-                                 Params())
-              .AddAttribute("LatencyWeight",
-                            "Weight of the time an expert adds to the client's expected round, "
-                            "relative to the deadline (>= 0).",
-                            DoubleValue(Params().latencyWeight),
-                            MakeDoubleAccessor(&P::SetDouble<&Params::latencyWeight>,
-                                               &P::GetDouble<&Params::latencyWeight>),
-                            MakeDoubleChecker<double>());
+    static TypeId tid = AddChannelWeightAttributes<P>(TypeId("ns3::ChannelAwareAlignmentPolicy")
+                                                          .SetParent<FedMoeAlignmentPolicy>()
+                                                          .SetGroupName("FedMoe")
+                                                          .AddConstructor<P>(),
+                                                      sched::ChannelAwareParameters());
     return tid;
 }
 
@@ -217,18 +228,11 @@ MinCostFlowAlignmentPolicy::GetTypeId()
     using P = MinCostFlowAlignmentPolicy;
     using Params = sched::MinCostFlowParameters;
     static TypeId tid
-        = AddWeightAttributes<P>(TypeId("ns3::MinCostFlowAlignmentPolicy")
-                                     .SetParent<FedMoeAlignmentPolicy>()
-                                     .SetGroupName("FedMoe")
-                                     .AddConstructor<P>(),
-                                 Params())
-              .AddAttribute("LatencyWeight",
-                            "Weight of the time an expert adds to the client's expected round, "
-                            "relative to the deadline (>= 0).",
-                            DoubleValue(Params().latencyWeight),
-                            MakeDoubleAccessor(&P::SetDouble<&Params::latencyWeight>,
-                                               &P::GetDouble<&Params::latencyWeight>),
-                            MakeDoubleChecker<double>())
+        = AddChannelWeightAttributes<P>(TypeId("ns3::MinCostFlowAlignmentPolicy")
+                                            .SetParent<FedMoeAlignmentPolicy>()
+                                            .SetGroupName("FedMoe")
+                                            .AddConstructor<P>(),
+                                        Params())
               .AddAttribute("EnforceDeadline",
                             "Whether no client may get a set whose expected round time breaks "
                             "the round deadline.",
