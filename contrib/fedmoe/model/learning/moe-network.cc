@@ -1,0 +1,122 @@
+/*
+ * MoeNetwork: masked top-k routing, load-balancing and gate-alignment terms.
+ */
+
+#include "moe-network.h"
+
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace fedmoe
+{
+namespace learning
+{
+
+MoeNetworkImpl::MoeNetworkImpl(const MoeShape& shape)
+    : m_shape(shape)
+{
+    if (shape.inputSize < 1 || shape.classes < 1 || shape.hidden < 1 || shape.experts < 1)
+    {
+        throw std::invalid_argument(
+            "MoeNetwork: inputSize, classes, hidden and experts must be >= 1");
+    }
+    if (shape.topK < 1 || shape.topK > shape.experts)
+    {
+        throw std::invalid_argument("MoeNetwork: topK " + std::to_string(shape.topK)
+                                    + " must be in [1, experts=" + std::to_string(shape.experts)
+                                    + "]");
+    }
+    m_gate = register_module("gate", torch::nn::Linear(shape.inputSize, shape.experts));
+    for (int64_t e = 0; e < shape.experts; ++e)
+    {
+        m_experts.push_back(
+            register_module("expert" + std::to_string(e),
+                            torch::nn::Sequential(torch::nn::Linear(shape.inputSize, shape.hidden),
+                                                  torch::nn::ReLU(),
+                                                  torch::nn::Linear(shape.hidden, shape.classes))));
+    }
+}
+
+MoeOutput
+MoeNetworkImpl::Forward(const torch::Tensor& input, const std::vector<int64_t>& allowedIn)
+{
+    const int64_t experts = m_shape.experts;
+    std::vector<int64_t> allowed = allowedIn;
+    if (allowed.empty())
+    {
+        for (int64_t e = 0; e < experts; ++e)
+        {
+            allowed.push_back(e);
+        }
+    }
+    for (auto e : allowed)
+    {
+        if (e < 0 || e >= experts)
+        {
+            throw std::invalid_argument("MoeNetwork: expert id " + std::to_string(e)
+                                        + " outside [0, " + std::to_string(experts) + ")");
+        }
+    }
+    const int64_t k = std::min<int64_t>(m_shape.topK, allowed.size());
+    auto x = input.reshape({input.size(0), -1});
+    auto gateLogits = m_gate->forward(x);
+    MoeOutput out;
+    out.gateProbs = torch::softmax(gateLogits, 1);
+
+    auto mask = torch::zeros({experts}, torch::kBool);
+    for (auto e : allowed)
+    {
+        mask[e] = true;
+    }
+    auto masked
+        = gateLogits.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+    auto top = masked.topk(k, 1);
+    auto weights = torch::softmax(std::get<0>(top), 1);
+    auto indices = std::get<1>(top);
+    out.routing = torch::zeros_like(gateLogits).scatter(1, indices, weights);
+
+    out.logits = torch::zeros({x.size(0), m_shape.classes}, x.options());
+    for (auto e : allowed)
+    {
+        out.logits = out.logits + out.routing.select(1, e).unsqueeze(1) * m_experts[e]->forward(x);
+    }
+
+    // Switch Transformer: E * sum_e (fraction routed first to e) * (mean gate prob of e).
+    auto allowedIds = torch::tensor(allowed, torch::kInt64);
+    auto first = torch::one_hot(indices.select(1, 0), experts).to(torch::kFloat32);
+    auto fraction = first.mean(0).index_select(0, allowedIds);
+    auto meanProb = out.gateProbs.mean(0).index_select(0, allowedIds);
+    out.auxLoss = double(allowed.size()) * (fraction * meanProb).sum();
+    // Trains the full softmax to send this data to the allowed experts, so the
+    // unassigned experts' gate rows also learn (see issue 3).
+    auto allowedMass = out.gateProbs.index_select(1, allowedIds).sum(1);
+    out.alignLoss = -torch::log(allowedMass.clamp_min(1e-12)).mean();
+    return out;
+}
+
+std::vector<torch::Tensor>
+MoeNetworkImpl::GateParameters()
+{
+    return m_gate->parameters();
+}
+
+std::vector<torch::Tensor>
+MoeNetworkImpl::ExpertParameters(int64_t e)
+{
+    if (e < 0 || e >= m_shape.experts)
+    {
+        throw std::invalid_argument("MoeNetwork: expert id " + std::to_string(e) + " outside [0, "
+                                    + std::to_string(m_shape.experts) + ")");
+    }
+    return m_experts[e]->parameters();
+}
+
+const MoeShape&
+MoeNetworkImpl::Shape() const
+{
+    return m_shape;
+}
+
+} // namespace learning
+} // namespace fedmoe

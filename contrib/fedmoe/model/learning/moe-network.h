@@ -1,0 +1,82 @@
+/*
+ * MoeNetwork: a gating network and E MLP experts with top-k routing that can be
+ * restricted to the experts a client was assigned.
+ */
+
+#ifndef FEDMOE_LEARNING_MOE_NETWORK_H
+#define FEDMOE_LEARNING_MOE_NETWORK_H
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace fedmoe
+{
+namespace learning
+{
+
+/**
+ * \brief Shape of the mixture.
+ */
+struct MoeShape
+{
+    int64_t inputSize = 784; //!< flattened input features
+    int64_t classes = 10;    //!< output classes
+    int64_t experts = 8;     //!< E
+    int64_t topK = 2;        //!< experts mixed per sample
+    int64_t hidden = 64;     //!< hidden width of each MLP expert
+};
+
+/**
+ * \brief What one forward pass produces.
+ */
+struct MoeOutput
+{
+    torch::Tensor logits;    //!< [B, classes]
+    torch::Tensor gateProbs; //!< [B, E] the gate's full softmax over all experts
+    torch::Tensor routing;   //!< [B, E] renormalised top-k weights, zero elsewhere
+    torch::Tensor auxLoss;   //!< Switch-style load-balancing loss over the allowed experts
+    torch::Tensor alignLoss; //!< -log of the gate mass on the allowed experts (0 if all allowed)
+};
+
+/**
+ * \brief Gate + experts. Only the allowed experts run, so the others get no gradient.
+ */
+struct MoeNetworkImpl : torch::nn::Module
+{
+    /**
+     * \brief Builds the gate (linear, input -> E) and E experts (input-hidden-classes).
+     * \throws std::invalid_argument if topK is not in [1, experts] or a size is < 1
+     */
+    explicit MoeNetworkImpl(const MoeShape& shape);
+
+    /**
+     * \brief Forward pass.
+     * \param x [B, ...] inputs, flattened to [B, inputSize]
+     * \param allowed sorted expert ids routing may use; empty means all
+     * \return logits, routing and the auxiliary terms
+     */
+    MoeOutput Forward(const torch::Tensor& x, const std::vector<int64_t>& allowed = {});
+
+    /// \brief The gate's parameters (weight, bias).
+    std::vector<torch::Tensor> GateParameters();
+
+    /// \brief Expert \p e's parameters.
+    std::vector<torch::Tensor> ExpertParameters(int64_t e);
+
+    /// \brief The shape it was built with.
+    const MoeShape& Shape() const;
+
+  private:
+    MoeShape m_shape;                             //!< sizes
+    torch::nn::Linear m_gate{nullptr};            //!< router
+    std::vector<torch::nn::Sequential> m_experts; //!< E experts
+};
+
+TORCH_MODULE(MoeNetwork);
+
+} // namespace learning
+} // namespace fedmoe
+
+#endif // FEDMOE_LEARNING_MOE_NETWORK_H

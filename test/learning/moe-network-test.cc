@@ -1,0 +1,101 @@
+/*
+ * Tests of MoeNetwork: routing restricted to allowed experts, renormalised
+ * weights, gradients only for the allowed experts, alignment term, learning.
+ */
+
+#include "ns3/dataset.h"
+#include "ns3/moe-network.h"
+
+#include <gtest/gtest.h>
+
+using namespace fedmoe::learning;
+
+namespace
+{
+
+MoeShape
+Tiny()
+{
+    MoeShape s;
+    s.inputSize = 16;
+    s.classes = 4;
+    s.experts = 4;
+    s.topK = 2;
+    s.hidden = 8;
+    return s;
+}
+
+} // namespace
+
+TEST(MoeNetwork, RoutingRestrictedAndRenormalised)
+{
+    torch::manual_seed(1);
+    MoeNetwork net(Tiny());
+    auto x = torch::randn({32, 1, 1, 16});
+    auto out = net->Forward(x, {1, 3});
+    EXPECT_EQ(out.logits.sizes(), (std::vector<int64_t>{32, 4}));
+    EXPECT_TRUE(torch::allclose(out.routing.sum(1), torch::ones({32})));
+    EXPECT_EQ(out.routing.select(1, 0).abs().sum().item<float>(), 0.0f);
+    EXPECT_EQ(out.routing.select(1, 2).abs().sum().item<float>(), 0.0f);
+    EXPECT_TRUE(torch::allclose(out.gateProbs.sum(1), torch::ones({32})));
+    EXPECT_GT(out.alignLoss.item<float>(), 0.0f);
+    EXPECT_NEAR(net->Forward(x).alignLoss.item<float>(), 0.0f, 1e-6);
+    EXPECT_THROW(net->Forward(x, {4}), std::invalid_argument);
+}
+
+TEST(MoeNetwork, UnassignedExpertsGetNoGradient)
+{
+    torch::manual_seed(2);
+    MoeNetwork net(Tiny());
+    auto x = torch::randn({32, 16});
+    auto y = torch::randint(4, {32}, torch::kInt64);
+    auto out = net->Forward(x, {0, 2});
+    auto loss = torch::nn::functional::cross_entropy(out.logits, y) + 0.01 * out.auxLoss
+                + 0.1 * out.alignLoss;
+    loss.backward();
+    for (int64_t e : {1, 3})
+    {
+        for (auto& p : net->ExpertParameters(e))
+        {
+            EXPECT_TRUE(!p.grad().defined() || p.grad().abs().sum().item<float>() == 0.0f);
+        }
+    }
+    for (int64_t e : {0, 2})
+    {
+        EXPECT_GT(net->ExpertParameters(e)[0].grad().abs().sum().item<float>(), 0.0f);
+    }
+    // The alignment term reaches every gate row, including unassigned experts'.
+    auto gateGrad = net->GateParameters()[0].grad();
+    EXPECT_GT(gateGrad[1].abs().sum().item<float>(), 0.0f);
+    EXPECT_EQ(net->GateParameters().size(), 2u);
+}
+
+TEST(MoeNetwork, LearnsSyntheticSet)
+{
+    torch::manual_seed(3);
+    auto train = Dataset::MakeSynthetic(512, 4, 16, 5, 6);
+    auto test = Dataset::MakeSynthetic(256, 4, 16, 5, 7);
+    MoeNetwork net(Tiny());
+    torch::optim::SGD opt(net->parameters(), torch::optim::SGDOptions(0.1).momentum(0.9));
+    for (int step = 0; step < 40; ++step)
+    {
+        auto idx = torch::randint(512, {64}, torch::kInt64);
+        auto out = net->Forward(train.inputs.index_select(0, idx));
+        auto loss
+            = torch::nn::functional::cross_entropy(out.logits, train.labels.index_select(0, idx));
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+    }
+    torch::NoGradGuard noGrad;
+    auto pred = net->Forward(test.inputs).logits.argmax(1);
+    double accuracy = pred.eq(test.labels).to(torch::kFloat64).mean().item<double>();
+    EXPECT_GT(accuracy, 0.8); // chance is 0.25
+}
+
+TEST(MoeNetwork, BadShapeRejected)
+{
+    auto s = Tiny();
+    s.topK = 5;
+    EXPECT_THROW(MoeNetwork{s}, std::invalid_argument);
+}
