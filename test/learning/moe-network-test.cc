@@ -98,4 +98,15 @@ TEST(MoeNetwork, BadShapeRejected)
     auto s = Tiny();
     s.topK = 5;
     EXPECT_THROW(MoeNetwork{s}, std::invalid_argument);
+    s = Tiny();
+    s.hidden = 0;
+    try
+    {
+        MoeNetwork net(s);
+        FAIL() << "expected an error";
+    }
+    catch (const std::invalid_argument& e)
+    {
+        EXPECT_STREQ(e.what(), "MoeNetwork: hidden = 0 is invalid; must be >= 1");
+    }
 }

@@ -16,10 +16,16 @@ namespace learning
 MoeNetworkImpl::MoeNetworkImpl(const MoeShape& shape)
     : m_shape(shape)
 {
-    if (shape.inputSize < 1 || shape.classes < 1 || shape.hidden < 1 || shape.experts < 1)
+    for (const auto& [name, value] : {std::pair<const char*, int64_t>{"inputSize", shape.inputSize},
+                                      {"classes", shape.classes},
+                                      {"hidden", shape.hidden},
+                                      {"experts", shape.experts}})
     {
-        throw std::invalid_argument(
-            "MoeNetwork: inputSize, classes, hidden and experts must be >= 1");
+        if (value < 1)
+        {
+            throw std::invalid_argument("MoeNetwork: " + std::string(name) + " = "
+                                        + std::to_string(value) + " is invalid; must be >= 1");
+        }
     }
     if (shape.topK < 1 || shape.topK > shape.experts)
     {
