@@ -190,13 +190,7 @@ TEST(ChannelAwarePolicy, SameSeedSameAssignment)
     AlignmentInput input = RandomInstance(instances, shape);
     std::fill(input.fitness.begin(), input.fitness.end(), 0.5); // many ties
     std::fill(input.usage.begin(), input.usage.end(), 0.0);
-    const ChannelAwarePolicy policy;
-    std::mt19937_64 a(5);
-    std::mt19937_64 b(5);
-    std::mt19937_64 c(6);
-    const Assignment first = policy.Assign(input, a);
-    EXPECT_TRUE(SameAssignment(first, policy.Assign(input, b)));
-    EXPECT_FALSE(SameAssignment(first, policy.Assign(input, c)));
+    ExpectDeterministicPerSeed(ChannelAwarePolicy(), input);
 }
 
 TEST(ChannelAwarePolicy, BadWeightsAreClearErrors)

@@ -174,6 +174,19 @@ SameAssignment(const Assignment& a, const Assignment& b)
     return true;
 }
 
+/** The same engine seed gives the same assignment, another seed another one. */
+template<class Policy>
+void
+ExpectDeterministicPerSeed(const Policy& policy, const AlignmentInput& input)
+{
+    std::mt19937_64 a(5);
+    std::mt19937_64 b(5);
+    std::mt19937_64 c(6);
+    const Assignment first = policy.Assign(input, a);
+    EXPECT_TRUE(SameAssignment(first, policy.Assign(input, b)));
+    EXPECT_FALSE(SameAssignment(first, policy.Assign(input, c)));
+}
+
 } // namespace test
 } // namespace scheduling
 } // namespace fedmoe
