@@ -168,6 +168,9 @@ TEST(ProgramCheck, HelpFlagsAreParsed)
                                 "    --ns3::WifiPhy::TxPowerStart:  power [16]\n");
     EXPECT_EQ(flags, (std::set<std::string>{"rounds", "policy", "PrintHelp",
                                             "ns3::WifiPhy::TxPowerStart"}));
+    // ns-3's --PrintGlobals format.
+    EXPECT_EQ(ParseHelpFlags("Global values:\n    --RngRun=[1]\n        The substream index\n"),
+              (std::set<std::string>{"RngRun"}));
 }
 
 TEST(ProgramCheck, UnknownFlagsAndProgramsAreNamed)
@@ -189,7 +192,14 @@ TEST(ProgramCheck, UnknownFlagsAndProgramsAreNamed)
         const std::string m = e.what();
         EXPECT_NE(m.find("does not take --polcy, --lossExponent"), std::string::npos) << m;
         EXPECT_NE(m.find("--policy"), std::string::npos) << "lists what is allowed: " << m;
+        EXPECT_EQ(m.find("--PrintGlobals"), std::string::npos) << "not ns-3's own: " << m;
     }
+    // Globals (from --PrintGlobals) and attribute paths are accepted.
+    auto globals = ParseCampaign(nlohmann::ordered_json::parse(
+                                     R"({"program": "x", "sweep": {"RngRun": [1, 2]},
+                                         "fixed": {"ns3::WifiPhy::TxPowerStart": 10}})"),
+                                 out);
+    EXPECT_NO_THROW(CheckProgramFlags(globals, kFake));
     EXPECT_EQ(ResolveProgram(kFake, "/nonexistent"), kFake);
     const std::string binDir = kFake.substr(0, kFake.find_last_of('/'));
     EXPECT_EQ(ResolveProgram("fake-scenario", binDir), kFake) << "fedmoe- prefix is optional";

@@ -108,15 +108,16 @@ ResolveProgram(const std::string& program, const std::string& binDir)
 std::set<std::string>
 ParseHelpFlags(const std::string& helpText)
 {
-    static const std::regex line(R"(^\s*--([A-Za-z0-9_.:\-]+):)");
+    // "    --rounds:  help [10]" (program options) and "    --RngRun=[1]" (--PrintGlobals).
+    static const std::regex line(R"(^\s*--([A-Za-z0-9_.:\-]+)(:|=\[))");
     std::set<std::string> flags;
     std::istringstream in(helpText);
     std::string l;
     std::smatch m;
     while (std::getline(in, l))
     {
-        // ns3::Class::Attribute names contain ':' too; the flag ends at the last ':' before
-        // the help text, which starts after whitespace.
+        // ns3::Class::Attribute names contain ':' too; the flag ends at the ':' (or "=[")
+        // that the help text follows.
         if (std::regex_search(l, m, line))
         {
             std::string name = m[1].str();
@@ -140,22 +141,40 @@ CheckProgramFlags(const Campaign& campaign, const std::string& programPath)
                               "checked; is it an ns-3 program? It printed: "
                             + head);
     }
-    std::vector<std::string> unknown;
     auto names = campaign.FlagNames();
     names.push_back("outDir");
-    for (const auto& name : names)
+    auto findUnknown = [&]()
     {
-        if (flags.count(name) == 0)
+        std::vector<std::string> unknown;
+        for (const auto& name : names)
         {
-            unknown.push_back("--" + name);
+            // Attribute paths (--ns3::WifiPhy::TxPowerStart=...) are not listed; ns-3
+            // checks them when the run starts.
+            if (flags.count(name) == 0 && name.find("::") == std::string::npos)
+            {
+                unknown.push_back("--" + name);
+            }
         }
+        return unknown;
+    };
+    auto unknown = findUnknown();
+    if (!unknown.empty())
+    {
+        // ns-3 global values (--RngRun, --RngSeed, ...) are flags too.
+        RunAndCapture({programPath, "--PrintGlobals"}, output);
+        auto globals = ParseHelpFlags(output);
+        flags.insert(globals.begin(), globals.end());
+        unknown = findUnknown();
     }
     if (!unknown.empty())
     {
         std::vector<std::string> allowed;
         for (const auto& f : flags)
         {
-            allowed.push_back("--" + f);
+            if (f.rfind("Print", 0) != 0) // not ns-3's --PrintHelp, --PrintGlobals...
+            {
+                allowed.push_back("--" + f);
+            }
         }
         throw CampaignError("program " + programPath + " does not take " + Join(unknown)
                             + " (its --PrintHelp lists: " + Join(allowed) + ")");

@@ -31,16 +31,19 @@ namespace campaign
 std::string ResolveProgram(const std::string& program, const std::string& binDir);
 
 /**
- * \brief The flag names an ns-3 program's --PrintHelp output lists
- *        (lines "    --name:  help [default]").
+ * \brief The flag names an ns-3 program's --PrintHelp output lists (lines
+ *        "    --name:  help [default]"), or its --PrintGlobals output (lines
+ *        "    --Name=[default]").
  * \param helpText what --PrintHelp printed
  * \return the names, without "--"
  */
 std::set<std::string> ParseHelpFlags(const std::string& helpText);
 
 /**
- * \brief Run "PROGRAM --PrintHelp" and check that it lists every flag the
- *        campaign sets (and --seed, --outDir, which the runner sets).
+ * \brief Run "PROGRAM --PrintHelp" (and "--PrintGlobals" when needed) and
+ *        check that it lists every flag the campaign sets (and --seed,
+ *        --outDir, which the runner sets). Attribute paths (keys with "::")
+ *        are not checked here; ns-3 checks them when a run starts.
  * \param campaign the campaign
  * \param programPath the resolved program
  * \throw CampaignError naming the unknown flags and the flags the program takes

@@ -18,8 +18,8 @@ int
 main(int argc, char** argv)
 {
     std::map<std::string, std::string> flags
-        = {{"policy", "random"}, {"seed", "1"},       {"rounds", "10"}, {"distanceMax", "10"},
-           {"clients", "4"},     {"network", "wifi"}, {"fail", "false"}};
+        = {{"policy", "random"}, {"seed", "1"},       {"rounds", "10"},  {"distanceMax", "10"},
+           {"clients", "4"},     {"network", "wifi"}, {"fail", "false"}, {"RngRun", "1"}};
     for (int i = 1; i < argc; ++i)
     {
         std::string a = argv[i];
@@ -41,6 +41,12 @@ main(int argc, char** argv)
                       << "    --PrintHelp:                 Print this help message.\n";
             return 0;
         }
+        if (a == "--PrintGlobals")
+        {
+            std::cout << "Global values:\n    --RngRun=[1]\n        The substream index used "
+                         "for all streams\n";
+            return 0;
+        }
         auto eq = a.find('=');
         if (a.rfind("--", 0) != 0 || eq == std::string::npos)
         {
@@ -48,7 +54,8 @@ main(int argc, char** argv)
             return 1;
         }
         const std::string key = a.substr(2, eq - 2);
-        if (flags.count(key) == 0 && key != "outDir" && key != "counter")
+        if (flags.count(key) == 0 && key != "outDir" && key != "counter"
+            && key.find("::") == std::string::npos)
         {
             std::cerr << "fake-scenario: unknown flag --" << key << "\n";
             return 1;
