@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# single-node-slurm.sh: start a one-node Slurm cluster on this machine from
+# Debian's packages (slurm-wlm, munge; no systemd needed), run a tiny campaign
+# through it with `fedmoe-sweep --slurm`, collect it with `--collect`, and
+# check that its campaign.csv equals the one of the same campaign run locally
+# (ignoring the wall-time columns).
+#
+# usage (as root, after ./fedmoe build):
+#   examples/slurm/single-node-slurm.sh [--no-install] [CAMPAIGN.json]
+#
+#   --no-install   do not apt-get install slurm-wlm and munge when they are
+#                  missing: skip instead (what the CTest entry does)
+#   CAMPAIGN.json  the campaign to run both ways (default: a tiny campaign of
+#                  the test program fedmoe-fake-scenario, 8 runs)
+#
+# Everything Slurm needs (slurm.conf, state, spool, logs) goes into a fresh
+# folder under ${TMPDIR:-/tmp}; /etc/slurm is not touched. The daemons this
+# script starts (munged when none runs, slurmctld, slurmd) are stopped on exit,
+# by their process ids.
+#
+# Environment: FEDMOE_BUILD_DIR (default: build), SLURM_PORT_BASE (default
+# 6817: slurmctld on it, slurmd on it + 1), KEEP=1 keeps the work folder.
+# Exit codes: 0 equal tables, 1 failure or different tables, 77 skipped (not
+# root, or Slurm missing with --no-install).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BUILD_DIR="${FEDMOE_BUILD_DIR:-$ROOT/build}"
+BIN="$BUILD_DIR/bin"
+PORT="${SLURM_PORT_BASE:-6817}"
+SKIP=77
+install=1
+campaign=""
+for a in "$@"; do
+    case "$a" in
+        --no-install) install=0 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        -*) echo "single-node-slurm: unknown option $a" >&2; exit 2 ;;
+        *) campaign="$a" ;;
+    esac
+done
+
+say() { echo "single-node-slurm: $*" >&2; }
+start_time=$(date +%s)
+
+if [ "$(id -u)" -ne 0 ]; then
+    say "skipped: needs root (it starts slurmctld, slurmd and munged as root)"
+    exit $SKIP
+fi
+[ -x "$BIN/fedmoe-sweep" ] || { say "no $BIN/fedmoe-sweep: run ./fedmoe build first (or set FEDMOE_BUILD_DIR)"; exit 1; }
+
+have_slurm() {
+    command -v slurmctld >/dev/null && command -v slurmd >/dev/null &&
+        command -v sbatch >/dev/null && command -v munged >/dev/null
+}
+if ! have_slurm; then
+    if [ "$install" = 0 ]; then
+        say "skipped: slurm-wlm and munge are not installed (apt-get install slurm-wlm munge)"
+        exit $SKIP
+    fi
+    say "installing slurm-wlm and munge (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends slurm-wlm munge >&2 || {
+        apt-get update -q >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends slurm-wlm munge >&2
+    }
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/fedmoe-slurm.XXXXXX")"
+started_pids=()
+cleanup() {
+    local pid pids=("${started_pids[@]:-}")
+    for f in "$WORK/slurmd.pid" "$WORK/slurmctld.pid"; do
+        [ -s "$f" ] && pids+=("$(cat "$f")")
+    done
+    for pid in "${pids[@]}"; do
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    done
+    # Wait until they are gone (or zombies) before removing their files.
+    for pid in "${pids[@]}"; do
+        for _ in $(seq 50); do
+            [ -n "$pid" ] && [ -e "/proc/$pid" ] && ! grep -q '^[^)]*) Z' "/proc/$pid/stat" 2>/dev/null || break
+            sleep 0.1
+        done
+    done
+    if [ "${KEEP:-0}" = 1 ]; then say "kept $WORK"; else rm -rf "$WORK" 2>/dev/null || rm -rf "$WORK" || true; fi
+}
+trap cleanup EXIT
+
+# --- munge: the key, and a daemon unless one already answers ----------------
+if [ ! -s /etc/munge/munge.key ]; then
+    say "creating /etc/munge/munge.key"
+    mkdir -p /etc/munge
+    if command -v mungekey >/dev/null; then mungekey --create --keyfile=/etc/munge/munge.key; else
+        dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 status=none; fi
+    chown munge:munge /etc/munge/munge.key 2>/dev/null || true
+    chmod 400 /etc/munge/munge.key
+fi
+if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
+    mkdir -p /run/munge /var/log/munge /var/lib/munge
+    chown munge:munge /run/munge /var/log/munge /var/lib/munge /etc/munge 2>/dev/null || true
+    if id munge >/dev/null 2>&1; then
+        runuser -u munge -- munged
+    else
+        munged --force
+    fi
+    for _ in $(seq 50); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.1; done
+    munge -n | unmunge >/dev/null || { say "munged does not answer"; exit 1; }
+    [ -s /run/munge/munged.pid ] && started_pids+=("$(cat /run/munge/munged.pid)")
+fi
+
+# --- slurm.conf and the two daemons --------------------------------------------
+NODE="$(hostname -s)"
+mkdir -p "$WORK/state" "$WORK/spool"
+cat > "$WORK/slurm.conf" <<CONF
+ClusterName=fedmoe
+SlurmctldHost=$NODE
+SlurmUser=root
+SlurmdUser=root
+SlurmctldPort=$PORT
+SlurmdPort=$((PORT + 1))
+AuthType=auth/munge
+CredType=cred/munge
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+SchedulerType=sched/backfill
+MpiDefault=none
+ReturnToService=2
+StateSaveLocation=$WORK/state
+SlurmdSpoolDir=$WORK/spool
+SlurmctldPidFile=$WORK/slurmctld.pid
+SlurmdPidFile=$WORK/slurmd.pid
+SlurmctldLogFile=$WORK/slurmctld.log
+SlurmdLogFile=$WORK/slurmd.log
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+JobCompType=jobcomp/none
+MaxArraySize=10001
+NodeName=$NODE CPUs=$(nproc) State=UNKNOWN
+PartitionName=local Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
+CONF
+export SLURM_CONF="$WORK/slurm.conf"
+slurmctld -f "$SLURM_CONF" -i || { say "slurmctld did not start:"; cat "$WORK/slurmctld.log" >&2; exit 1; }
+slurmd -f "$SLURM_CONF" -N "$NODE" || { say "slurmd did not start:"; cat "$WORK/slurmd.log" >&2; exit 1; }
+for _ in $(seq 100); do
+    state="$(sinfo -h -n "$NODE" -o %t 2>/dev/null || true)"
+    [ "$state" = idle ] && break
+    sleep 0.3
+done
+[ "$state" = idle ] || { say "node $NODE is '$state', not idle:"; tail -20 "$WORK/slurmctld.log" "$WORK/slurmd.log" >&2; exit 1; }
+say "Slurm up: node $NODE, $(nproc) CPUs ($(( $(date +%s) - start_time )) s)"
+
+# --- the campaign, locally and through Slurm -----------------------------------
+if [ -z "$campaign" ]; then
+    [ -x "$BIN/fedmoe-fake-scenario" ] || { say "no $BIN/fedmoe-fake-scenario (build the target fedmoe-fake-scenario) and no campaign given"; exit 1; }
+    campaign="$WORK/tiny.json"
+    cat > "$campaign" <<JSON
+{ "program": "$BIN/fedmoe-fake-scenario",
+  "fixed": { "rounds": 3 },
+  "sweep": { "policy": ["greedy", "random"], "distanceMax": [10, 30] },
+  "seeds": 2 }
+JSON
+fi
+"$BIN/fedmoe-sweep" "$campaign" --out "$WORK/local" --no-plots
+jobid="$("$BIN/fedmoe-sweep" "$campaign" --out "$WORK/slurm" --slurm)"
+say "submitted array job $jobid; waiting for it"
+for _ in $(seq 3000); do
+    [ -z "$(squeue -h -j "$jobid" 2>/dev/null)" ] && break
+    sleep 0.2
+done
+[ -z "$(squeue -h -j "$jobid" 2>/dev/null)" ] || { say "job $jobid still queued after 10 minutes"; squeue >&2; exit 1; }
+"$BIN/fedmoe-sweep" "$campaign" --out "$WORK/slurm" --collect --no-plots || true
+
+# Compare the tables without the wall-time columns (their names contain "wall").
+strip_wall() {
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) keep[i] = ($i !~ /wall/) }
+             { line = ""; for (i = 1; i <= NF; i++) if (keep[i]) line = line (line == "" ? "" : ",") $i; print line }' "$1"
+}
+if diff <(strip_wall "$WORK/local/campaign.csv") <(strip_wall "$WORK/slurm/campaign.csv") >&2; then
+    rows=$(($(wc -l < "$WORK/slurm/campaign.csv") - 1))
+    say "PASS: campaign.csv through Slurm equals the local one ($rows runs; wall-time columns ignored; $(( $(date +%s) - start_time )) s in all)"
+    exit 0
+fi
+say "FAIL: campaign.csv through Slurm differs from the local one (above); task logs: $WORK/slurm/slurm/logs"
+KEEP=1
+exit 1
