@@ -110,3 +110,25 @@ TEST(MoeNetwork, BadShapeRejected)
         EXPECT_STREQ(e.what(), "MoeNetwork: hidden = 0 is invalid; must be >= 1");
     }
 }
+
+TEST(MoeNetwork, CnnExpertsOnImages)
+{
+    torch::manual_seed(4);
+    MoeShape s;
+    s.inputSize = 28 * 28;
+    s.experts = 3;
+    s.topK = 2;
+    s.expertKind = "cnn";
+    MoeNetwork net(s);
+    auto x = torch::randn({5, 1, 28, 28});
+    auto out = net->Forward(x, {0, 2});
+    EXPECT_EQ(out.logits.sizes(), (std::vector<int64_t>{5, 10}));
+    out.logits.sum().backward();
+    EXPECT_GT(net->ExpertParameters(0)[0].grad().abs().sum().item<float>(), 0.0f);
+    EXPECT_FALSE(net->ExpertParameters(1)[0].grad().defined());
+    // conv 1->8 at 28x28, conv 8->16 at 14x14, linear 16*7*7 -> 10, 2 FLOPs per multiply-add.
+    EXPECT_DOUBLE_EQ(ExpertForwardFlops(s),
+                     2.0 * 9 * 8 * 784 + 2.0 * 9 * 8 * 16 * 196 + 2.0 * 784 * 10);
+    s.channels = 3;
+    EXPECT_THROW(MoeNetwork{s}, std::invalid_argument);
+}

@@ -33,15 +33,74 @@ MoeNetworkImpl::MoeNetworkImpl(const MoeShape& shape)
                                     + " must be in [1, experts=" + std::to_string(shape.experts)
                                     + "]");
     }
+    if (shape.expertKind != "mlp" && shape.expertKind != "cnn")
+    {
+        throw std::invalid_argument("MoeNetwork: expertKind '" + shape.expertKind
+                                    + "' is unknown; allowed: mlp, cnn");
+    }
+    if (shape.expertKind == "cnn"
+        && (shape.channels < 1 || shape.height < 4 || shape.width < 4
+            || shape.channels * shape.height * shape.width != shape.inputSize))
+    {
+        throw std::invalid_argument(
+            "MoeNetwork: cnn experts need an image of channels x height x width = inputSize ("
+            + std::to_string(shape.inputSize) + ") with height, width >= 4; got "
+            + std::to_string(shape.channels) + " x " + std::to_string(shape.height) + " x "
+            + std::to_string(shape.width));
+    }
     m_gate = register_module("gate", torch::nn::Linear(shape.inputSize, shape.experts));
     for (int64_t e = 0; e < shape.experts; ++e)
     {
-        m_experts.push_back(
-            register_module("expert" + std::to_string(e),
-                            torch::nn::Sequential(torch::nn::Linear(shape.inputSize, shape.hidden),
-                                                  torch::nn::ReLU(),
-                                                  torch::nn::Linear(shape.hidden, shape.classes))));
+        m_experts.push_back(register_module("expert" + std::to_string(e), MakeExpert()));
     }
+}
+
+namespace
+{
+
+/// Channels of the two convolutions of a CNN expert.
+constexpr int64_t kConv1 = 8;
+constexpr int64_t kConv2 = 16;
+
+} // namespace
+
+torch::nn::Sequential
+MoeNetworkImpl::MakeExpert() const
+{
+    namespace nn = torch::nn;
+    if (m_shape.expertKind == "mlp")
+    {
+        return nn::Sequential(nn::Linear(m_shape.inputSize, m_shape.hidden), nn::ReLU(),
+                              nn::Linear(m_shape.hidden, m_shape.classes));
+    }
+    const int64_t features = kConv2 * (m_shape.height / 4) * (m_shape.width / 4);
+    return nn::Sequential(
+        nn::Unflatten(nn::UnflattenOptions(
+            1, std::vector<int64_t>{m_shape.channels, m_shape.height, m_shape.width})),
+        nn::Conv2d(nn::Conv2dOptions(m_shape.channels, kConv1, 3).padding(1)), nn::ReLU(),
+        nn::MaxPool2d(2), nn::Conv2d(nn::Conv2dOptions(kConv1, kConv2, 3).padding(1)), nn::ReLU(),
+        nn::MaxPool2d(2), nn::Flatten(), nn::Linear(features, m_shape.classes));
+}
+
+double
+GateForwardFlops(const MoeShape& shape)
+{
+    return 2.0 * double(shape.inputSize) * double(shape.experts);
+}
+
+double
+ExpertForwardFlops(const MoeShape& shape)
+{
+    if (shape.expertKind == "mlp")
+    {
+        return 2.0 * double(shape.inputSize * shape.hidden + shape.hidden * shape.classes);
+    }
+    // 3x3 'same' convolutions: 2 x 9 x Cin x Cout per output pixel; pooling halves H and W.
+    const double h1 = double(shape.height) * double(shape.width);
+    const double h2 = double(shape.height / 2) * double(shape.width / 2);
+    const double features = double(kConv2 * (shape.height / 4) * (shape.width / 4));
+    return 2.0 * 9.0 * double(shape.channels * kConv1) * h1
+           + 2.0 * 9.0 * double(kConv1 * kConv2) * h2 + 2.0 * features * double(shape.classes);
 }
 
 MoeOutput

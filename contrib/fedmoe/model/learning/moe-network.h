@@ -1,5 +1,5 @@
 /*
- * MoeNetwork: a gating network and E MLP experts with top-k routing that can be
+ * MoeNetwork: a gating network and E experts (MLP or small CNN) with top-k routing that can be
  * restricted to the experts a client was assigned.
  */
 
@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace fedmoe
@@ -26,7 +27,27 @@ struct MoeShape
     int64_t experts = 8;     //!< E
     int64_t topK = 2;        //!< experts mixed per sample
     int64_t hidden = 64;     //!< hidden width of each MLP expert
+    /// "mlp" (input-hidden-classes) or "cnn" (two 3x3 conv + pool layers, then a linear
+    /// layer; needs image inputs of channels x height x width = inputSize)
+    std::string expertKind = "mlp";
+    int64_t channels = 1; //!< image channels (cnn experts)
+    int64_t height = 28;  //!< image height (cnn experts)
+    int64_t width = 28;   //!< image width (cnn experts)
 };
+
+/**
+ * \brief FLOPs of one forward pass of one sample through the gate (multiply-adds x 2).
+ * \param shape the mixture
+ * \return FLOPs
+ */
+double GateForwardFlops(const MoeShape& shape);
+
+/**
+ * \brief FLOPs of one forward pass of one sample through one expert, from its layer shapes.
+ * \param shape the mixture
+ * \return FLOPs
+ */
+double ExpertForwardFlops(const MoeShape& shape);
 
 /**
  * \brief What one forward pass produces.
@@ -46,8 +67,9 @@ struct MoeOutput
 struct MoeNetworkImpl : torch::nn::Module
 {
     /**
-     * \brief Builds the gate (linear, input -> E) and E experts (input-hidden-classes).
-     * \throws std::invalid_argument if topK is not in [1, experts] or a size is < 1
+     * \brief Builds the gate (linear, input -> E) and E experts (MLP or CNN).
+     * \throws std::invalid_argument if topK is not in [1, experts], a size is < 1,
+     *         the expert kind is unknown, or a CNN's image shape does not match inputSize
      */
     explicit MoeNetworkImpl(const MoeShape& shape);
 
@@ -72,6 +94,9 @@ struct MoeNetworkImpl : torch::nn::Module
     MoeShape m_shape;                             //!< sizes
     torch::nn::Linear m_gate{nullptr};            //!< router
     std::vector<torch::nn::Sequential> m_experts; //!< E experts
+
+    /// \brief Builds one expert of the configured kind.
+    torch::nn::Sequential MakeExpert() const;
 };
 
 TORCH_MODULE(MoeNetwork);

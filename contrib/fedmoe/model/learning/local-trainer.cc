@@ -1,0 +1,168 @@
+/*
+ * LocalTrainer: batches in a seeded order, masked routing, SGD or Adam on the
+ * gate and the assigned experts only.
+ */
+
+#include "local-trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+namespace fedmoe
+{
+namespace learning
+{
+
+namespace
+{
+
+void
+Require(bool ok, const std::string& what)
+{
+    if (!ok)
+    {
+        throw std::invalid_argument(what);
+    }
+}
+
+/// The optimiser over the trained parameters.
+std::unique_ptr<torch::optim::Optimizer>
+MakeOptimizer(const TrainOptions& o, const std::vector<torch::Tensor>& params)
+{
+    if (o.optimizer == "adam")
+    {
+        return std::make_unique<torch::optim::Adam>(params,
+                                                    torch::optim::AdamOptions(o.learningRate));
+    }
+    return std::make_unique<torch::optim::SGD>(
+        params, torch::optim::SGDOptions(o.learningRate).momentum(o.momentum));
+}
+
+} // namespace
+
+void
+ValidateTrainOptions(const TrainOptions& o)
+{
+    Require(o.optimizer == "sgd" || o.optimizer == "adam",
+            "TrainOptions: optimizer '" + o.optimizer + "' is unknown; allowed: sgd, adam");
+    Require(std::isfinite(o.learningRate) && o.learningRate > 0,
+            "TrainOptions: learningRate " + std::to_string(o.learningRate) + " must be > 0");
+    Require(o.momentum >= 0 && o.momentum < 1,
+            "TrainOptions: momentum " + std::to_string(o.momentum) + " must be in [0, 1)");
+    Require(o.batchSize >= 1, "TrainOptions: batchSize 0 is invalid; must be >= 1");
+    Require(std::isfinite(o.auxLossWeight) && o.auxLossWeight >= 0,
+            "TrainOptions: auxLossWeight " + std::to_string(o.auxLossWeight) + " must be >= 0");
+    Require(std::isfinite(o.alignLossWeight) && o.alignLossWeight >= 0,
+            "TrainOptions: alignLossWeight " + std::to_string(o.alignLossWeight) + " must be >= 0");
+}
+
+double
+TrainFlopsPerSample(const MoeShape& shape, int64_t assigned)
+{
+    return 3.0 * (GateForwardFlops(shape) + double(assigned) * ExpertForwardFlops(shape));
+}
+
+LocalTrainer::LocalTrainer(const TrainOptions& options)
+    : m_options(options)
+{
+    ValidateTrainOptions(options);
+}
+
+LocalTrainingStats
+LocalTrainer::Train(MoeNetwork& net, const torch::Tensor& inputs, const torch::Tensor& labels,
+                    const std::vector<int64_t>& shard, const std::vector<int64_t>& allowed,
+                    uint32_t steps, uint64_t seed) const
+{
+    const MoeShape& shape = net->Shape();
+    const int64_t n = inputs.size(0);
+    Require(!shard.empty(), "LocalTrainer: the shard is empty");
+    Require(!allowed.empty(), "LocalTrainer: no expert assigned");
+    for (size_t i = 0; i < allowed.size(); ++i)
+    {
+        Require(allowed[i] >= 0 && allowed[i] < shape.experts,
+                "LocalTrainer: expert id " + std::to_string(allowed[i]) + " outside [0, "
+                    + std::to_string(shape.experts) + ")");
+        Require(i == 0 || allowed[i] > allowed[i - 1],
+                "LocalTrainer: expert ids must be sorted and distinct");
+    }
+    for (auto index : shard)
+    {
+        Require(index >= 0 && index < n, "LocalTrainer: shard index " + std::to_string(index)
+                                             + " outside [0, " + std::to_string(n) + ")");
+    }
+
+    std::vector<torch::Tensor> params = net->GateParameters();
+    for (auto e : allowed)
+    {
+        for (auto& p : net->ExpertParameters(e))
+        {
+            params.push_back(p);
+        }
+    }
+    auto optimizer = MakeOptimizer(m_options, params);
+
+    const int64_t batch = std::min<int64_t>(m_options.batchSize, int64_t(shard.size()));
+    const int64_t perPass = int64_t(shard.size()) / batch;
+    const int64_t total = steps == 0 ? perPass : int64_t(steps);
+
+    std::mt19937_64 rng(seed);
+    std::vector<int64_t> order = shard;
+    torch::Tensor orderTensor;
+    auto routed = torch::zeros({shape.experts}, torch::kFloat64);
+    auto share = torch::zeros({shape.experts}, torch::kFloat64);
+    auto lossSum = torch::zeros({}, torch::kFloat64);
+    int64_t samples = 0;
+    for (int64_t step = 0; step < total; ++step)
+    {
+        const int64_t slot = step % perPass;
+        if (slot == 0)
+        {
+            std::shuffle(order.begin(), order.end(), rng);
+            orderTensor = torch::tensor(order, torch::kInt64);
+        }
+        auto index = orderTensor.narrow(0, slot * batch, batch);
+        auto x = inputs.index_select(0, index);
+        auto y = labels.index_select(0, index);
+
+        optimizer->zero_grad();
+        MoeOutput out = net->Forward(x, allowed);
+        auto ce = torch::nn::functional::cross_entropy(out.logits, y);
+        auto loss = ce;
+        if (m_options.auxLossWeight > 0)
+        {
+            loss = loss + m_options.auxLossWeight * out.auxLoss;
+        }
+        if (m_options.alignLossWeight > 0)
+        {
+            loss = loss + m_options.alignLossWeight * out.alignLoss;
+        }
+        loss.backward();
+        optimizer->step();
+
+        torch::NoGradGuard noGrad;
+        lossSum += ce.detach().to(torch::kFloat64);
+        routed += out.routing.detach().gt(0).sum(0).to(torch::kFloat64);
+        share += out.gateProbs.detach().sum(0).to(torch::kFloat64);
+        samples += batch;
+    }
+
+    LocalTrainingStats stats;
+    stats.samples = samples;
+    stats.steps = total;
+    stats.meanLoss = total > 0 ? lossSum.item<double>() / double(total) : 0.0;
+    share = samples > 0 ? share / double(samples) : share;
+    for (int64_t e = 0; e < shape.experts; ++e)
+    {
+        stats.routed.push_back(int64_t(routed[e].item<double>()));
+        stats.routingShare.push_back(share[e].item<double>());
+    }
+    stats.flops = double(samples) * TrainFlopsPerSample(shape, int64_t(allowed.size()));
+    return stats;
+}
+
+} // namespace learning
+} // namespace fedmoe
