@@ -22,7 +22,8 @@ NS_LOG_COMPONENT_DEFINE("FedMoeHelper");
 namespace learning = fedmoe::learning;
 
 FedMoeHelper::FedMoeHelper()
-    : m_clientStart(Seconds(1))
+    : m_clientStart(Seconds(1)),
+      m_clientStagger(MilliSeconds(100))
 {
     m_serverFactory.SetTypeId("ns3::FedMoeServerApplication");
     m_clientFactory.SetTypeId("ns3::FedMoeClientApplication");
@@ -88,9 +89,10 @@ FedMoeHelper::SetExecutorAttribute(const std::string& name, const AttributeValue
 }
 
 void
-FedMoeHelper::SetClientStartTime(Time start)
+FedMoeHelper::SetClientStartTime(Time start, Time stagger)
 {
     m_clientStart = start;
+    m_clientStagger = stagger;
 }
 
 ApplicationContainer
@@ -146,7 +148,7 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
         client->SetExecutor(m_executor);
         client->SetShard(m_shards[i]);
         clients.Get(i)->AddApplication(client);
-        client->SetStartTime(m_clientStart);
+        client->SetStartTime(m_clientStart + m_clientStagger * i);
         m_clients.push_back(client);
         apps.Add(client);
     }

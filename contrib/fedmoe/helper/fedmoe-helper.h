@@ -98,10 +98,13 @@ class FedMoeHelper
     void SetExecutorAttribute(const std::string& name, const AttributeValue& value);
 
     /**
-     * \brief When the clients start (the server starts at 0).
+     * \brief When the clients start (the server starts at 0): client i at
+     *        start + i x stagger.
      * \param start time (Wi-Fi stations need a moment to associate)
+     * \param stagger gap between two clients' starts (connection setups
+     *        that all collide on a Wi-Fi channel can stall for good)
      */
-    void SetClientStartTime(Time start);
+    void SetClientStartTime(Time start, Time stagger = Time(0));
 
     /**
      * \brief Install on explicit nodes.
@@ -156,6 +159,7 @@ class FedMoeHelper
     ObjectFactory m_computeFactory;                          //!< compute models
     ObjectFactory m_executorFactory;                         //!< executor
     Time m_clientStart;                                      //!< client start time
+    Time m_clientStagger;                                    //!< gap between two client starts
     std::shared_ptr<fedmoe::learning::FederatedMoe> m_model; //!< built by Install
     std::vector<std::vector<int64_t>> m_shards;              //!< per client
     Ptr<FedMoeTrainingExecutor> m_executor;                  //!< built by Install

@@ -138,31 +138,27 @@ FedMoeServerApplication::GetTypeId()
               .AddAttribute("MaxTrainersPerExpert", "Most trainers per expert (0: unlimited).",
                             UintegerValue(0), MakeUintegerAccessor(&S::m_maxTrainersPerExpert),
                             MakeUintegerChecker<uint32_t>())
-              .AddAttribute(
-                  "FitnessSmoothing", "EMA weight of a new fitness reward, (0, 1].",
-                  DoubleValue(sched::FitnessParameters().smoothing),
-                  MakeDoubleAccessor(&S::m_fitnessParameters, &sched::FitnessParameters::smoothing),
-                  MakeDoubleChecker<double>(0.0, 1.0))
-              .AddAttribute(
-                  "FitnessDecay",
-                  "Share of the gap to the prior an untrained pair closes per round.",
-                  DoubleValue(sched::FitnessParameters().decay),
-                  MakeDoubleAccessor(&S::m_fitnessParameters, &sched::FitnessParameters::decay),
-                  MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute("FitnessSmoothing", "EMA weight of a new fitness reward, (0, 1].",
+                            DoubleValue(sched::FitnessParameters().smoothing),
+                            MakeDoubleAccessor(&S::SetFitnessSmoothing, &S::GetFitnessSmoothing),
+                            MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute("FitnessDecay",
+                            "Share of the gap to the prior an untrained pair closes per round.",
+                            DoubleValue(sched::FitnessParameters().decay),
+                            MakeDoubleAccessor(&S::SetFitnessDecay, &S::GetFitnessDecay),
+                            MakeDoubleChecker<double>(0.0, 1.0))
               .AddAttribute("FitnessLossWeight",
                             "Weight of the loss term in the fitness reward (the rest is the "
                             "routing share), [0, 1].",
                             DoubleValue(sched::FitnessParameters().lossWeight),
-                            MakeDoubleAccessor(&S::m_fitnessParameters,
-                                               &sched::FitnessParameters::lossWeight),
+                            MakeDoubleAccessor(&S::SetFitnessLossWeight, &S::GetFitnessLossWeight),
                             MakeDoubleChecker<double>(0.0, 1.0))
-              .AddAttribute(
-                  "UsageDecay",
-                  "EMA weight of a round's load in the usage score, (0, 1] "
-                  "(the window is about 1/UsageDecay rounds).",
-                  DoubleValue(sched::UsageParameters().smoothing),
-                  MakeDoubleAccessor(&S::m_usageParameters, &sched::UsageParameters::smoothing),
-                  MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute("UsageDecay",
+                            "EMA weight of a round's load in the usage score, (0, 1] "
+                            "(the window is about 1/UsageDecay rounds).",
+                            DoubleValue(sched::UsageParameters().smoothing),
+                            MakeDoubleAccessor(&S::SetUsageDecay, &S::GetUsageDecay),
+                            MakeDoubleChecker<double>(0.0, 1.0))
               .AddAttribute("CompletionSmoothing",
                             "EMA weight of a round's observed/predicted time ratio per client.",
                             DoubleValue(0.3), MakeDoubleAccessor(&S::m_completionSmoothing),
@@ -275,6 +271,54 @@ FedMoeServerApplication::DoDispose()
     m_seedRng = nullptr;
     m_recorder.reset();
     Application::DoDispose();
+}
+
+void
+FedMoeServerApplication::SetFitnessSmoothing(double value)
+{
+    m_fitnessParameters.smoothing = value;
+}
+
+double
+FedMoeServerApplication::GetFitnessSmoothing() const
+{
+    return m_fitnessParameters.smoothing;
+}
+
+void
+FedMoeServerApplication::SetFitnessDecay(double value)
+{
+    m_fitnessParameters.decay = value;
+}
+
+double
+FedMoeServerApplication::GetFitnessDecay() const
+{
+    return m_fitnessParameters.decay;
+}
+
+void
+FedMoeServerApplication::SetFitnessLossWeight(double value)
+{
+    m_fitnessParameters.lossWeight = value;
+}
+
+double
+FedMoeServerApplication::GetFitnessLossWeight() const
+{
+    return m_fitnessParameters.lossWeight;
+}
+
+void
+FedMoeServerApplication::SetUsageDecay(double value)
+{
+    m_usageParameters.smoothing = value;
+}
+
+double
+FedMoeServerApplication::GetUsageDecay() const
+{
+    return m_usageParameters.smoothing;
 }
 
 void
@@ -1240,7 +1284,13 @@ std::vector<FedMoeClientRecord>
 FedMoeServerApplication::GetClientRecords() const
 {
     std::vector<FedMoeClientRecord> records;
-    for (const auto& [id, state] : m_clients)
+    // Clients known only from the helper (never said HELLO) get a row too.
+    std::map<uint32_t, ClientState> all = m_clients;
+    for (const auto& [id, metres] : m_distances)
+    {
+        all.emplace(id, ClientState());
+    }
+    for (const auto& [id, state] : all)
     {
         FedMoeClientRecord r;
         r.client = id;
@@ -1298,7 +1348,7 @@ FedMoeServerApplication::SummaryJson() const
     j["bytes_total"] = m_bytesDown + m_bytesUp;
     j["sim_time_s"] = Simulator::Now().GetSeconds();
     j["wall_time_s"] = m_progress ? m_progress->Elapsed() : 0.0;
-    j["clients"] = m_clients.size();
+    j["clients_connected"] = m_clients.size();
     j["dropped"] = m_dropped;
     j["rejected_messages"] = m_rejected;
     if (m_executor)

@@ -230,6 +230,23 @@ class FedMoeServerApplication : public Application
         Time arrived;                  //!< when
     };
 
+    /** \param value the FitnessSmoothing attribute (validated when the application starts) */
+    void SetFitnessSmoothing(double value);
+    /** \return the FitnessSmoothing attribute */
+    double GetFitnessSmoothing() const;
+    /** \param value the FitnessDecay attribute (validated when the application starts) */
+    void SetFitnessDecay(double value);
+    /** \return the FitnessDecay attribute */
+    double GetFitnessDecay() const;
+    /** \param value the FitnessLossWeight attribute (validated when the application starts) */
+    void SetFitnessLossWeight(double value);
+    /** \return the FitnessLossWeight attribute */
+    double GetFitnessLossWeight() const;
+    /** \param value the UsageDecay attribute (validated when the application starts) */
+    void SetUsageDecay(double value);
+    /** \return the UsageDecay attribute */
+    double GetUsageDecay() const;
+
     void StartApplication() override;
     void StopApplication() override;
 
