@@ -117,8 +117,8 @@ main(int argc, char** argv)
     double deadline = 20.0;
     uint32_t hidden = 32;
     double learningRate = 0.05;
-    double alignWeight = 0.0;
-    std::string gateAggregation = "all";
+    double alignWeight = 0.1;
+    std::string gateAggregation = "assigned";
     uint32_t classesPerClient = 2;
     uint32_t evalSamples = 2000;
     double participation = 1.0;

@@ -252,7 +252,7 @@ FedMoeClientApplication::Connect()
                                  MakeCallback(&FedMoeClientApplication::ConnectionFailed, this));
     m_socket->SetRecvCallback(MakeCallback(&FedMoeClientApplication::HandleRead, this));
     m_socket->SetCloseCallbacks(MakeCallback(&FedMoeClientApplication::PeerClosed, this),
-                                MakeCallback(&FedMoeClientApplication::PeerClosed, this));
+                                MakeCallback(&FedMoeClientApplication::ConnectionLost, this));
     if (m_socket->Connect(to) != 0)
     {
         NS_LOG_WARN("client " << m_clientId << ": Connect failed at once, errno "
@@ -297,6 +297,23 @@ FedMoeClientApplication::PeerClosed(Ptr<Socket> socket)
     NS_LOG_FUNCTION(this << socket);
     NS_LOG_INFO("client " << m_clientId << ": the server closed the connection");
     Close();
+}
+
+void
+FedMoeClientApplication::ConnectionLost(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    NS_LOG_INFO("client " << m_clientId << ": connection lost (errno " << socket->GetErrno()
+                          << "); reconnecting in " << m_retryInterval.As(Time::S));
+    ++m_reconnects;
+    Close();
+    m_retryEvent = Simulator::Schedule(m_retryInterval, &FedMoeClientApplication::Connect, this);
+}
+
+uint32_t
+FedMoeClientApplication::GetReconnectCount() const
+{
+    return m_reconnects;
 }
 
 void

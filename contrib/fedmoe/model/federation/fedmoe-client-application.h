@@ -44,7 +44,8 @@ namespace ns3
  * the FedMoeTrainingExecutor for the result of the job the ASSIGN describes,
  * waits the ComputeModel's time for the FLOPs done and sends the UPDATE.
  * A new ASSIGN abandons the previous round's work if it is still computing.
- * Stopping the application closes the connection (the device leaves).
+ * Stopping the application closes the connection (the device leaves); a
+ * connection that breaks (TCP gives up) is re-established and HELLO sent again.
  */
 class FedMoeClientApplication : public Application
 {
@@ -88,6 +89,8 @@ class FedMoeClientApplication : public Application
     uint32_t GetRoundsOffline() const;
     /** \return messages rejected */
     uint32_t GetRejectedCount() const;
+    /** \return reconnections after a broken connection */
+    uint32_t GetReconnectCount() const;
 
     /**
      * \brief Fix the random streams used (availability, compute occupancy).
@@ -134,8 +137,10 @@ class FedMoeClientApplication : public Application
     void ConnectionSucceeded(Ptr<Socket> socket);
     /// Connection refused or timed out: retry later.
     void ConnectionFailed(Ptr<Socket> socket);
-    /// The server closed the connection.
+    /// The server closed the connection (the run is over).
     void PeerClosed(Ptr<Socket> socket);
+    /// The connection broke (e.g. TCP gave up retransmitting): reconnect and say HELLO again.
+    void ConnectionLost(Ptr<Socket> socket);
     /// Bytes arrived.
     void HandleRead(Ptr<Socket> socket);
     /// A complete ASSIGN.
@@ -169,6 +174,7 @@ class FedMoeClientApplication : public Application
     uint32_t m_updatesSent{0};                     //!< UPDATEs sent
     uint32_t m_roundsOffline{0};                   //!< rounds offline
     uint32_t m_rejected{0};                        //!< messages rejected
+    uint32_t m_reconnects{0};                      //!< reconnections
 
     TracedCallback<uint32_t, uint32_t, const FedMoeBytes&> m_assignReceived; //!< ASSIGN read
     TracedCallback<uint32_t, uint32_t, const FedMoeBytes&> m_updateSent;     //!< UPDATE queued

@@ -698,11 +698,12 @@ FedMoeServerApplication::HandleHello(Connection& conn, const FedMoeMessage& mess
         return;
     }
     ClientState& state = m_clients[client];
-    if (state.connected)
+    if (state.connected && state.socket != PeekPointer(conn.socket))
     {
-        Reject(round, client, FedMoeRejection::UNEXPECTED,
-               "HELLO from client " + std::to_string(client) + ", which is already connected");
-        return;
+        // The client reconnected (its old connection broke on its side): the
+        // new connection replaces the old one.
+        NS_LOG_INFO("client " << client << " reconnected; closing its old connection");
+        Forget(state.socket);
     }
     conn.hello = true;
     conn.client = client;
