@@ -1202,20 +1202,23 @@ FedMoeServerApplication::CloseRound()
         m_fitness->EndRound();
         m_usage->EndRound();
 
-        // Completion ratios (a dropped client took at least the deadline) and RTTs.
-        for (auto& [client, p] : m_pending)
+        // Completion ratios from the rounds that arrived. A missing update says
+        // nothing about speed (the device may have been offline), and clients
+        // left out of a round drift back towards the prediction, so that a
+        // client once judged too slow is tried again.
+        for (auto& [client, state] : m_clients)
         {
-            if (p.predictedS <= 0)
+            auto p = m_pending.find(client);
+            if (p == m_pending.end())
             {
+                state.completionRatio += m_completionSmoothing * (1.0 - state.completionRatio);
                 continue;
             }
-            const double observed
-                = p.received ? (p.arrived - m_roundStart).GetSeconds() : m_deadline.GetSeconds();
-            ClientState& state = m_clients[client];
-            if (observed > 0)
+            const double observed = (p->second.arrived - m_roundStart).GetSeconds();
+            if (p->second.received && p->second.predictedS > 0 && observed > 0)
             {
                 state.completionRatio = sched::CapacityEstimator::UpdateCompletionRatio(
-                    state.completionRatio, observed, p.predictedS, m_completionSmoothing);
+                    state.completionRatio, observed, p->second.predictedS, m_completionSmoothing);
             }
         }
         for (auto& [socket, conn] : m_connections)
