@@ -1,7 +1,8 @@
 /*
  * The ns-3 TestSuite "fedmoe": the edge device model on real simulated
  * networks (compute time, profile validation, TCP over point-to-point against
- * a hand-derived duration, Wi-Fi near/far goodput, pcap output).
+ * a hand-derived duration, Wi-Fi near/far goodput, pcap output) and federated rounds with
+ * real training.
  */
 
 #include "ns3/boolean.h"
@@ -9,16 +10,21 @@
 #include "ns3/channel-probe.h"
 #include "ns3/compute-model.h"
 #include "ns3/config.h"
+#include "ns3/device-catalog.h"
 #include "ns3/double.h"
 #include "ns3/edge-device-profile.h"
 #include "ns3/edge-network-helper.h"
+#include "ns3/fedmoe-helper.h"
+#include "ns3/fedmoe-server-application.h"
 #include "ns3/packet.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/test.h"
 #include "ns3/uinteger.h"
 
+#include <cmath>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 
 using namespace ns3;
@@ -313,6 +319,83 @@ class FedmoePcapTestCase : public TestCase
 
 /**
  * \ingroup fedmoe-tests
+ * \brief Federated rounds over a p2p star with real training: every round
+ * completes with every update, and a client with a tenth of the compute
+ * delivers its UPDATE later than the others (simulated compute time).
+ */
+class FedmoeRoundsTestCase : public TestCase
+{
+  public:
+    FedmoeRoundsTestCase()
+        : TestCase("federation: rounds over a p2p star; compute time shows in arrival times")
+    {
+    }
+
+  private:
+    /// Arrival time of each client's UPDATE in round 1.
+    static void Arrived(std::map<uint32_t, Time>* times, uint32_t round, uint32_t client,
+                        const FedMoeBytes& /* payload */,
+                        const fedmoe::learning::TrainResult& /* update */)
+    {
+        if (round == 1)
+        {
+            (*times)[client] = Simulator::Now();
+        }
+    }
+
+    void DoRun() override
+    {
+        SegmentSizeGuard guard(1448);
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(3);
+        for (uint32_t i = 0; i < 3; ++i)
+        {
+            auto profile = DeviceCatalog::CreateProfile("raspberry-pi-4");
+            if (i == 2)
+            {
+                profile->SetComputeGflops(profile->GetComputeGflops() / 10);
+            }
+            clients.Get(i)->AggregateObject(profile);
+        }
+        EdgeNetworkHelper edge;
+        edge.InstallPointToPoint(server.Get(0), clients);
+        fedmoe::learning::ModelOptions model;
+        model.dataset = "synthetic";
+        model.syntheticTrainSamples = 600;
+        model.syntheticTestSamples = 200;
+        model.syntheticFeatures = 32;
+        model.experts = 3;
+        model.hidden = 32;
+        FedMoeHelper fed;
+        fed.SetModelOptions(model);
+        fed.SetPolicy("random");
+        fed.SetServerAttribute("Rounds", UintegerValue(2));
+        fed.SetServerAttribute("LocalSteps", UintegerValue(50));
+        fed.SetServerAttribute("Progress", BooleanValue(false));
+        fed.SetClientAttribute("UseAvailability", BooleanValue(false));
+        fed.Install(edge);
+        fed.AssignStreams(1);
+        std::map<uint32_t, Time> arrived;
+        fed.GetServer()->TraceConnectWithoutContext(
+            "UpdateReceived", MakeBoundCallback(&FedmoeRoundsTestCase::Arrived, &arrived));
+        Simulator::Stop(Seconds(300));
+        Simulator::Run();
+        Ptr<FedMoeServerApplication> app = fed.GetServer();
+        NS_TEST_EXPECT_MSG_EQ(app->GetError(), "", "the run failed");
+        NS_TEST_EXPECT_MSG_EQ(app->GetRoundsCompleted(), 2, "rounds completed");
+        NS_TEST_EXPECT_MSG_EQ(app->GetDroppedCount(), 0, "nobody dropped");
+        NS_TEST_EXPECT_MSG_EQ(std::isfinite(app->GetFinalAccuracy()), true, "evaluated");
+        NS_TEST_ASSERT_MSG_EQ(arrived.size(), 3, "three updates in round 1");
+        NS_TEST_EXPECT_MSG_GT(arrived[2], arrived[0], "the slow device arrives later");
+        NS_TEST_EXPECT_MSG_GT(arrived[2], arrived[1], "the slow device arrives later");
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
  * \brief The fedmoe module's ns-3 TestSuite.
  */
 class FedmoeTestSuite : public TestSuite
@@ -326,6 +409,7 @@ class FedmoeTestSuite : public TestSuite
         AddTestCase(new FedmoeP2pTcpTestCase, TestCase::QUICK);
         AddTestCase(new FedmoeWifiNearFarTestCase, TestCase::QUICK);
         AddTestCase(new FedmoePcapTestCase, TestCase::QUICK);
+        AddTestCase(new FedmoeRoundsTestCase, TestCase::QUICK);
     }
 };
 

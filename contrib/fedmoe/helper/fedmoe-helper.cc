@@ -1,0 +1,253 @@
+/*
+ * FedMoeHelper: the learning core, shards, executor, server and clients of a
+ * federated MoE run in one Install call.
+ */
+
+#include "fedmoe-helper.h"
+
+#include "ns3/compute-model.h"
+#include "ns3/double.h"
+#include "ns3/log.h"
+#include "ns3/pointer.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("FedMoeHelper");
+
+namespace learning = fedmoe::learning;
+
+FedMoeHelper::FedMoeHelper()
+    : m_clientStart(Seconds(1)),
+      m_clientStagger(MilliSeconds(100))
+{
+    m_serverFactory.SetTypeId("ns3::FedMoeServerApplication");
+    m_clientFactory.SetTypeId("ns3::FedMoeClientApplication");
+    m_computeFactory.SetTypeId("ns3::ComputeModel");
+    m_executorFactory.SetTypeId("ns3::FedMoeTrainingExecutor");
+}
+
+void
+FedMoeHelper::SetModelOptions(const learning::ModelOptions& options)
+{
+    m_modelOptions = options;
+}
+
+void
+FedMoeHelper::SetTrainOptions(const learning::TrainOptions& options)
+{
+    m_trainOptions = options;
+}
+
+void
+FedMoeHelper::SetAggregationOptions(const learning::AggregationOptions& options)
+{
+    learning::ValidateAggregationOptions(options);
+    m_serverFactory.Set("AggregationGate", StringValue(options.gate));
+    m_serverFactory.Set("AggregationRule", StringValue(options.rule));
+    m_serverFactory.Set("TrimFraction", DoubleValue(options.trimFraction));
+}
+
+void
+FedMoeHelper::SetPartitionOptions(const learning::PartitionOptions& options)
+{
+    m_partitionOptions = options;
+}
+
+void
+FedMoeHelper::SetPolicy(const std::string& name)
+{
+    m_serverFactory.Set("Policy", PointerValue(FedMoeAlignmentPolicy::Create(name)));
+}
+
+void
+FedMoeHelper::SetServerAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_serverFactory.Set(name, value);
+}
+
+void
+FedMoeHelper::SetClientAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_clientFactory.Set(name, value);
+}
+
+void
+FedMoeHelper::SetComputeModelAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_computeFactory.Set(name, value);
+}
+
+void
+FedMoeHelper::SetExecutorAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_executorFactory.Set(name, value);
+}
+
+void
+FedMoeHelper::SetClientStartTime(Time start, Time stagger)
+{
+    m_clientStart = start;
+    m_clientStagger = stagger;
+}
+
+ApplicationContainer
+FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
+                      const std::vector<Ipv4Address>& serverAddresses)
+{
+    NS_LOG_FUNCTION(this << server << clients.GetN());
+    if (m_server)
+    {
+        throw std::logic_error("FedMoeHelper::Install: already installed (one run per helper)");
+    }
+    if (clients.GetN() == 0)
+    {
+        throw std::invalid_argument("FedMoeHelper::Install: no client nodes (at least 1)");
+    }
+    if (serverAddresses.size() != clients.GetN())
+    {
+        throw std::invalid_argument(
+            "FedMoeHelper::Install: " + std::to_string(serverAddresses.size())
+            + " server addresses for " + std::to_string(clients.GetN()) + " clients");
+    }
+    // Model and shards first: a bad option or a missing data set stops here.
+    auto model = std::make_shared<learning::FederatedMoe>(m_modelOptions, m_trainOptions);
+    learning::PartitionOptions partition = m_partitionOptions;
+    partition.clients = clients.GetN();
+    m_shards = learning::Partitioner::Partition(model->TrainLabels(), model->Classes(), partition);
+    m_model = model;
+
+    m_executor = m_executorFactory.Create<FedMoeTrainingExecutor>();
+    m_executor->SetModel(m_model);
+    for (uint32_t i = 0; i < clients.GetN(); ++i)
+    {
+        m_executor->RegisterShard(i, m_shards[i]);
+    }
+
+    ApplicationContainer apps;
+    m_server = m_serverFactory.Create<FedMoeServerApplication>();
+    m_server->SetAttribute("ExpectedClients", UintegerValue(clients.GetN()));
+    m_server->SetExecutor(m_executor);
+    UintegerValue port;
+    m_server->GetAttribute("Port", port);
+    server->AddApplication(m_server);
+    m_server->SetStartTime(Seconds(0));
+    apps.Add(m_server);
+
+    for (uint32_t i = 0; i < clients.GetN(); ++i)
+    {
+        Ptr<FedMoeClientApplication> client = m_clientFactory.Create<FedMoeClientApplication>();
+        client->SetAttribute("ClientId", UintegerValue(i));
+        client->SetAttribute("Remote", AddressValue(serverAddresses[i]));
+        client->SetAttribute("Port", port);
+        client->SetAttribute("ComputeModel", PointerValue(m_computeFactory.Create<ComputeModel>()));
+        client->SetExecutor(m_executor);
+        client->SetShard(m_shards[i]);
+        clients.Get(i)->AddApplication(client);
+        client->SetStartTime(m_clientStart + m_clientStagger * i);
+        m_clients.push_back(client);
+        apps.Add(client);
+    }
+    return apps;
+}
+
+ApplicationContainer
+FedMoeHelper::Install(const EdgeNetworkHelper& edge)
+{
+    if (edge.GetTopology() == EdgeNetworkHelper::NONE)
+    {
+        throw std::invalid_argument(
+            "FedMoeHelper::Install: the EdgeNetworkHelper has built no topology yet");
+    }
+    NodeContainer clients = edge.GetClients();
+    std::vector<Ipv4Address> addresses;
+    for (uint32_t i = 0; i < clients.GetN(); ++i)
+    {
+        addresses.push_back(edge.GetServerAddress(i));
+    }
+    ApplicationContainer apps = Install(edge.GetServer(), clients, addresses);
+    if (edge.GetTopology() == EdgeNetworkHelper::WIFI)
+    {
+        for (uint32_t i = 0; i < clients.GetN(); ++i)
+        {
+            m_server->SetClientDistance(i, edge.GetDistance(i));
+            m_server->GetUplinkEstimator()->ConnectWifiPhy(i, edge.GetClientPhy(i),
+                                                           edge.GetApAddress());
+        }
+    }
+    return apps;
+}
+
+int64_t
+FedMoeHelper::AssignStreams(int64_t stream)
+{
+    if (!m_server)
+    {
+        throw std::logic_error("FedMoeHelper::AssignStreams: call Install first");
+    }
+    int64_t used = m_server->AssignStreams(stream);
+    for (auto& client : m_clients)
+    {
+        used += client->AssignStreams(stream + used);
+    }
+    return used;
+}
+
+std::shared_ptr<learning::FederatedMoe>
+FedMoeHelper::GetModel() const
+{
+    return m_model;
+}
+
+Ptr<FedMoeTrainingExecutor>
+FedMoeHelper::GetExecutor() const
+{
+    return m_executor;
+}
+
+Ptr<FedMoeServerApplication>
+FedMoeHelper::GetServer() const
+{
+    return m_server;
+}
+
+Ptr<FedMoeClientApplication>
+FedMoeHelper::GetClient(uint32_t i) const
+{
+    if (i >= m_clients.size())
+    {
+        throw std::out_of_range("FedMoeHelper::GetClient: client " + std::to_string(i) + " of "
+                                + std::to_string(m_clients.size()));
+    }
+    return m_clients[i];
+}
+
+uint32_t
+FedMoeHelper::GetNClients() const
+{
+    return static_cast<uint32_t>(m_clients.size());
+}
+
+const std::vector<std::vector<int64_t>>&
+FedMoeHelper::GetShards() const
+{
+    return m_shards;
+}
+
+const learning::ModelOptions&
+FedMoeHelper::GetModelOptions() const
+{
+    return m_modelOptions;
+}
+
+const learning::TrainOptions&
+FedMoeHelper::GetTrainOptions() const
+{
+    return m_trainOptions;
+}
+
+} // namespace ns3

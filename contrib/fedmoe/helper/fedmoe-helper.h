@@ -1,0 +1,172 @@
+/*
+ * FedMoeHelper: installs a federated MoE run on nodes built by
+ * EdgeNetworkHelper (or any nodes with IPv4): the learning core, the clients'
+ * shards, the training executor, the server application and one client
+ * application per device.
+ */
+
+#ifndef FEDMOE_HELPER_H
+#define FEDMOE_HELPER_H
+
+#include "ns3/application-container.h"
+#include "ns3/attribute.h"
+#include "ns3/edge-network-helper.h"
+#include "ns3/federated-moe.h"
+#include "ns3/fedmoe-client-application.h"
+#include "ns3/fedmoe-server-application.h"
+#include "ns3/fedmoe-training-executor.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/node-container.h"
+#include "ns3/nstime.h"
+#include "ns3/object-factory.h"
+#include "ns3/partitioner.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup fedmoe
+ * \brief Installs the server and the clients of a federated MoE run.
+ *
+ * \code
+ *   EdgeNetworkHelper edge;
+ *   edge.InstallWifi(server, devices);
+ *   FedMoeHelper fed;
+ *   fed.SetModelOptions(model);            // data set, experts, top-k, ...
+ *   fed.SetPartitionOptions(partition);    // e.g. 2 classes per client
+ *   fed.SetPolicy("channel-aware");
+ *   fed.SetServerAttribute("Rounds", UintegerValue(20));
+ *   fed.SetServerAttribute("OutputDirectory", StringValue("results/run"));
+ *   fed.Install(edge);
+ *   fed.AssignStreams(1000);
+ *   Simulator::Run();                      // stops when the server is done
+ * \endcode
+ *
+ * Install() builds the learning core (loading the data set) and partitions
+ * the training set: it throws, before anything is simulated or written, when
+ * an option is bad or the data set is missing.
+ */
+class FedMoeHelper
+{
+  public:
+    /** \brief Synthetic data, 8 experts, top-2, IID shards, channel-aware policy. */
+    FedMoeHelper();
+
+    /** \param options data set and model */
+    void SetModelOptions(const fedmoe::learning::ModelOptions& options);
+    /** \param options local training */
+    void SetTrainOptions(const fedmoe::learning::TrainOptions& options);
+    /** \param options merging (sets the server's AggregationGate, AggregationRule, TrimFraction) */
+    void SetAggregationOptions(const fedmoe::learning::AggregationOptions& options);
+    /** \param options how the training set is split (clients is set by Install) */
+    void SetPartitionOptions(const fedmoe::learning::PartitionOptions& options);
+
+    /**
+     * \brief Choose the alignment policy by name (default attributes).
+     * \param name random | greedy | load-balanced | channel-aware | min-cost-flow
+     * \throws std::invalid_argument naming the allowed names
+     */
+    void SetPolicy(const std::string& name);
+
+    /**
+     * \brief Set an attribute of the server application.
+     * \param name attribute name
+     * \param value its value
+     */
+    void SetServerAttribute(const std::string& name, const AttributeValue& value);
+    /**
+     * \brief Set an attribute of every client application.
+     * \param name attribute name
+     * \param value its value
+     */
+    void SetClientAttribute(const std::string& name, const AttributeValue& value);
+    /**
+     * \brief Set an attribute of every client's ComputeModel.
+     * \param name attribute name
+     * \param value its value
+     */
+    void SetComputeModelAttribute(const std::string& name, const AttributeValue& value);
+    /**
+     * \brief Set an attribute of the training executor.
+     * \param name attribute name (e.g. "Threads")
+     * \param value its value
+     */
+    void SetExecutorAttribute(const std::string& name, const AttributeValue& value);
+
+    /**
+     * \brief When the clients start (the server starts at 0): client i at
+     *        start + i x stagger.
+     * \param start time (Wi-Fi stations need a moment to associate)
+     * \param stagger gap between two clients' starts (connection setups
+     *        that all collide on a Wi-Fi channel can stall for good)
+     */
+    void SetClientStartTime(Time start, Time stagger = Time(0));
+
+    /**
+     * \brief Install on explicit nodes.
+     * \param server the server node
+     * \param clients the client nodes (client i gets id i and shard i)
+     * \param serverAddresses the server's address as seen by each client
+     * \return the server application first, then the clients in order
+     * \throws std::invalid_argument / std::runtime_error for bad options or data
+     */
+    ApplicationContainer Install(Ptr<Node> server, NodeContainer clients,
+                                 const std::vector<Ipv4Address>& serverAddresses);
+
+    /**
+     * \brief Install on the topology an EdgeNetworkHelper built; also gives the
+     *        server the distances and (Wi-Fi) the stations' SNR.
+     * \param edge the built topology
+     * \return the server application first, then the clients in order
+     */
+    ApplicationContainer Install(const EdgeNetworkHelper& edge);
+
+    /**
+     * \brief Fix the random streams of the server, the policy, the clients and
+     *        their compute models.
+     * \param stream first stream index
+     * \return the number of streams used
+     */
+    int64_t AssignStreams(int64_t stream);
+
+    /** \return the learning core (null before Install) */
+    std::shared_ptr<fedmoe::learning::FederatedMoe> GetModel() const;
+    /** \return the executor (null before Install) */
+    Ptr<FedMoeTrainingExecutor> GetExecutor() const;
+    /** \return the server application (null before Install) */
+    Ptr<FedMoeServerApplication> GetServer() const;
+    /** \param i client index \return client application i */
+    Ptr<FedMoeClientApplication> GetClient(uint32_t i) const;
+    /** \return the number of client applications installed */
+    uint32_t GetNClients() const;
+    /** \return the shards, one per client */
+    const std::vector<std::vector<int64_t>>& GetShards() const;
+    /** \return the model options */
+    const fedmoe::learning::ModelOptions& GetModelOptions() const;
+    /** \return the training options */
+    const fedmoe::learning::TrainOptions& GetTrainOptions() const;
+
+  private:
+    fedmoe::learning::ModelOptions m_modelOptions;           //!< data set and model
+    fedmoe::learning::TrainOptions m_trainOptions;           //!< local training
+    fedmoe::learning::PartitionOptions m_partitionOptions;   //!< shards
+    ObjectFactory m_serverFactory;                           //!< server application
+    ObjectFactory m_clientFactory;                           //!< client applications
+    ObjectFactory m_computeFactory;                          //!< compute models
+    ObjectFactory m_executorFactory;                         //!< executor
+    Time m_clientStart;                                      //!< client start time
+    Time m_clientStagger;                                    //!< gap between two client starts
+    std::shared_ptr<fedmoe::learning::FederatedMoe> m_model; //!< built by Install
+    std::vector<std::vector<int64_t>> m_shards;              //!< per client
+    Ptr<FedMoeTrainingExecutor> m_executor;                  //!< built by Install
+    Ptr<FedMoeServerApplication> m_server;                   //!< installed
+    std::vector<Ptr<FedMoeClientApplication>> m_clients;     //!< installed
+};
+
+} // namespace ns3
+
+#endif // FEDMOE_HELPER_H

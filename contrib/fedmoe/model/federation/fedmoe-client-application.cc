@@ -1,0 +1,455 @@
+/*
+ * FedMoeClientApplication: HELLO, then per ASSIGN: train (through the
+ * executor), wait the compute time, upload the UPDATE.
+ */
+
+#include "fedmoe-client-application.h"
+
+#include "ns3/boolean.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/pointer.h"
+#include "ns3/simulator.h"
+#include "ns3/tcp-socket-factory.h"
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("FedMoeClientApplication");
+
+NS_OBJECT_ENSURE_REGISTERED(FedMoeClientApplication);
+
+TypeId
+FedMoeClientApplication::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::FedMoeClientApplication")
+              .SetParent<Application>()
+              .SetGroupName("FedMoe")
+              .AddConstructor<FedMoeClientApplication>()
+              .AddAttribute(
+                  "ClientId", "The client's id (its shard, its row in the server's records).",
+                  UintegerValue(0), MakeUintegerAccessor(&FedMoeClientApplication::m_clientId),
+                  MakeUintegerChecker<uint32_t>())
+              .AddAttribute("Remote",
+                            "The server's address (an Ipv4Address or an InetSocketAddress).",
+                            AddressValue(), MakeAddressAccessor(&FedMoeClientApplication::m_remote),
+                            MakeAddressChecker())
+              .AddAttribute("Port", "The server's TCP port (when Remote is a bare address).",
+                            UintegerValue(7100),
+                            MakeUintegerAccessor(&FedMoeClientApplication::m_port),
+                            MakeUintegerChecker<uint16_t>())
+              .AddAttribute("MaxPayload",
+                            "Largest message payload accepted from the server, bytes.",
+                            UintegerValue(256u << 20),
+                            MakeUintegerAccessor(&FedMoeClientApplication::m_maxPayload),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("RetryInterval",
+                            "Time between connection attempts while the server does not answer.",
+                            TimeValue(Seconds(1)),
+                            MakeTimeAccessor(&FedMoeClientApplication::m_retryInterval),
+                            MakeTimeChecker(MilliSeconds(1)))
+              .AddAttribute("UseAvailability",
+                            "Whether the device is offline for a round with probability "
+                            "1 - its profile's Availability.",
+                            BooleanValue(true),
+                            MakeBooleanAccessor(&FedMoeClientApplication::m_useAvailability),
+                            MakeBooleanChecker())
+              .AddAttribute("GiveUpPastDeadline",
+                            "Skip the upload when local training ends after the round deadline "
+                            "(the server would drop it anyway; the channel stays free).",
+                            BooleanValue(true),
+                            MakeBooleanAccessor(&FedMoeClientApplication::m_giveUpPastDeadline),
+                            MakeBooleanChecker())
+              .AddAttribute("ComputeModel",
+                            "Turns the FLOPs of local training into simulated time "
+                            "(null: training takes no simulated time).",
+                            PointerValue(),
+                            MakePointerAccessor(&FedMoeClientApplication::m_computeModel),
+                            MakePointerChecker<ComputeModel>())
+              .AddTraceSource("AssignReceived", "An ASSIGN was read: round, client, payload bytes.",
+                              MakeTraceSourceAccessor(&FedMoeClientApplication::m_assignReceived),
+                              "ns3::FedMoeClientApplication::MessageCallback")
+              .AddTraceSource("UpdateSent",
+                              "An UPDATE was handed to TCP: round, client, payload bytes.",
+                              MakeTraceSourceAccessor(&FedMoeClientApplication::m_updateSent),
+                              "ns3::FedMoeClientApplication::MessageCallback")
+              .AddTraceSource("Offline",
+                              "The device was offline for a round and ignored its ASSIGN.",
+                              MakeTraceSourceAccessor(&FedMoeClientApplication::m_offline),
+                              "ns3::FedMoeClientApplication::RoundCallback")
+              .AddTraceSource("DeadlineMissed",
+                              "The ASSIGN came, or training would end, after the round deadline.",
+                              MakeTraceSourceAccessor(&FedMoeClientApplication::m_deadlineMissed),
+                              "ns3::FedMoeClientApplication::RoundCallback")
+              .AddTraceSource("MessageRejected",
+                              "A message from the server was rejected: round, client, reason, "
+                              "detail.",
+                              MakeTraceSourceAccessor(&FedMoeClientApplication::m_messageRejected),
+                              "ns3::FedMoeClientApplication::RejectedCallback");
+    return tid;
+}
+
+FedMoeClientApplication::FedMoeClientApplication()
+    : m_clientId(0),
+      m_port(7100),
+      m_maxPayload(256u << 20),
+      m_useAvailability(true),
+      m_giveUpPastDeadline(true),
+      m_availabilityRng(CreateObject<UniformRandomVariable>())
+{
+    NS_LOG_FUNCTION(this);
+}
+
+FedMoeClientApplication::~FedMoeClientApplication()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+FedMoeClientApplication::DoDispose()
+{
+    Close();
+    m_computeModel = nullptr;
+    m_availabilityRng = nullptr;
+    m_executor = nullptr;
+    m_profile = nullptr;
+    m_shard.clear();
+    Application::DoDispose();
+}
+
+void
+FedMoeClientApplication::SetExecutor(Ptr<FedMoeTrainingExecutor> executor)
+{
+    m_executor = executor;
+}
+
+void
+FedMoeClientApplication::SetShard(std::vector<int64_t> shard)
+{
+    m_shard = std::move(shard);
+}
+
+const std::vector<int64_t>&
+FedMoeClientApplication::GetShard() const
+{
+    return m_shard;
+}
+
+uint32_t
+FedMoeClientApplication::GetClientId() const
+{
+    return m_clientId;
+}
+
+Ptr<EdgeDeviceProfile>
+FedMoeClientApplication::GetProfile() const
+{
+    if (m_profile)
+    {
+        return m_profile;
+    }
+    Ptr<Node> node = GetNode();
+    return node ? node->GetObject<EdgeDeviceProfile>() : nullptr;
+}
+
+Ptr<Socket>
+FedMoeClientApplication::GetSocket() const
+{
+    return m_socket;
+}
+
+uint32_t
+FedMoeClientApplication::GetUpdatesSent() const
+{
+    return m_updatesSent;
+}
+
+uint32_t
+FedMoeClientApplication::GetRoundsOffline() const
+{
+    return m_roundsOffline;
+}
+
+uint32_t
+FedMoeClientApplication::GetRejectedCount() const
+{
+    return m_rejected;
+}
+
+int64_t
+FedMoeClientApplication::AssignStreams(int64_t stream)
+{
+    m_availabilityRng->SetStream(stream);
+    int64_t used = 1;
+    if (m_computeModel)
+    {
+        used += m_computeModel->AssignStreams(stream + used);
+    }
+    return used;
+}
+
+void
+FedMoeClientApplication::StartApplication()
+{
+    NS_LOG_FUNCTION(this);
+    m_profile = GetNode()->GetObject<EdgeDeviceProfile>();
+    if (!m_profile)
+    {
+        NS_LOG_WARN("client " << m_clientId
+                              << ": no EdgeDeviceProfile on its node; reporting the default one");
+        m_profile = CreateObject<EdgeDeviceProfile>();
+    }
+    if (!m_executor)
+    {
+        NS_FATAL_ERROR("FedMoeClientApplication " << m_clientId
+                                                  << ": no training executor (SetExecutor)");
+    }
+    Connect();
+}
+
+void
+FedMoeClientApplication::StopApplication()
+{
+    NS_LOG_FUNCTION(this);
+    Close();
+}
+
+void
+FedMoeClientApplication::Close()
+{
+    Simulator::Cancel(m_retryEvent);
+    Simulator::Cancel(m_updateEvent);
+    m_writer.Detach();
+    if (m_socket)
+    {
+        m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+        m_socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
+                                     MakeNullCallback<void, Ptr<Socket>>());
+        m_socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
+                                    MakeNullCallback<void, Ptr<Socket>>());
+        m_socket->Close();
+        m_socket = nullptr;
+    }
+    m_connected = false;
+}
+
+void
+FedMoeClientApplication::Connect()
+{
+    NS_LOG_FUNCTION(this);
+    m_socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
+    Address to = m_remote;
+    if (Ipv4Address::IsMatchingType(m_remote))
+    {
+        to = InetSocketAddress(Ipv4Address::ConvertFrom(m_remote), m_port);
+    }
+    m_socket->Bind();
+    m_socket->SetConnectCallback(MakeCallback(&FedMoeClientApplication::ConnectionSucceeded, this),
+                                 MakeCallback(&FedMoeClientApplication::ConnectionFailed, this));
+    m_socket->SetRecvCallback(MakeCallback(&FedMoeClientApplication::HandleRead, this));
+    m_socket->SetCloseCallbacks(MakeCallback(&FedMoeClientApplication::PeerClosed, this),
+                                MakeCallback(&FedMoeClientApplication::ConnectionLost, this));
+    if (m_socket->Connect(to) != 0)
+    {
+        NS_LOG_WARN("client " << m_clientId << ": Connect failed at once, errno "
+                              << m_socket->GetErrno());
+        ConnectionFailed(m_socket);
+    }
+}
+
+void
+FedMoeClientApplication::ConnectionSucceeded(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    m_connected = true;
+    m_framer = std::make_unique<FedMoeMessageFramer>(m_maxPayload);
+    m_writer.Attach(socket);
+    FedMoeHello hello;
+    hello.tier = m_profile->GetTier();
+    hello.computeGflops = m_profile->GetComputeGflops();
+    hello.cores = m_profile->GetCores();
+    hello.memoryMb = m_profile->GetMemoryMb();
+    hello.uplinkBps = static_cast<double>(m_profile->GetUplinkRate().GetBitRate());
+    hello.downlinkBps = static_cast<double>(m_profile->GetDownlinkRate().GetBitRate());
+    hello.latencySeconds = m_profile->GetLatency().GetSeconds();
+    m_writer.Send(FedMoeMessageFramer::Encode(FedMoeMessageType::HELLO, 0, m_clientId,
+                                              FedMoePayload::Encode(hello)));
+    NS_LOG_INFO("client " << m_clientId << ": connected, HELLO sent");
+}
+
+void
+FedMoeClientApplication::ConnectionFailed(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    NS_LOG_INFO("client " << m_clientId << ": connection failed; retrying in "
+                          << m_retryInterval.As(Time::S));
+    Close();
+    m_retryEvent = Simulator::Schedule(m_retryInterval, &FedMoeClientApplication::Connect, this);
+}
+
+void
+FedMoeClientApplication::PeerClosed(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    NS_LOG_INFO("client " << m_clientId << ": the server closed the connection");
+    Close();
+}
+
+void
+FedMoeClientApplication::ConnectionLost(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    NS_LOG_INFO("client " << m_clientId << ": connection lost (errno " << socket->GetErrno()
+                          << "); reconnecting in " << m_retryInterval.As(Time::S));
+    ++m_reconnects;
+    Close();
+    m_retryEvent = Simulator::Schedule(m_retryInterval, &FedMoeClientApplication::Connect, this);
+}
+
+uint32_t
+FedMoeClientApplication::GetReconnectCount() const
+{
+    return m_reconnects;
+}
+
+void
+FedMoeClientApplication::Reject(uint32_t round, FedMoeRejection reason, const std::string& detail)
+{
+    ++m_rejected;
+    NS_LOG_WARN("client " << m_clientId << ": rejected a message (" << ToString(reason)
+                          << "): " << detail);
+    m_messageRejected(round, m_clientId, reason, detail);
+}
+
+void
+FedMoeClientApplication::HandleRead(Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    Ptr<Packet> packet;
+    while ((packet = socket->Recv()))
+    {
+        if (packet->GetSize() == 0)
+        {
+            break;
+        }
+        m_framer->Append(packet);
+        for (;;)
+        {
+            FedMoeMessageFramer::Result r = m_framer->Next();
+            if (r.status == FedMoeMessageFramer::Status::NEED_MORE)
+            {
+                break;
+            }
+            if (r.status == FedMoeMessageFramer::Status::REJECTED)
+            {
+                Reject(r.message.header.GetRound(), r.reason, "bad message from the server");
+                if (m_framer->IsBroken())
+                {
+                    Close();
+                    return;
+                }
+                continue;
+            }
+            if (r.message.header.GetMessageType() != FedMoeMessageType::ASSIGN)
+            {
+                Reject(r.message.header.GetRound(), FedMoeRejection::UNEXPECTED,
+                       "a " + ToString(r.message.header.GetMessageType())
+                           + " from the server (only ASSIGN is expected)");
+                continue;
+            }
+            HandleAssign(r.message);
+            if (!m_socket)
+            {
+                return;
+            }
+        }
+    }
+}
+
+void
+FedMoeClientApplication::HandleAssign(const FedMoeMessage& message)
+{
+    const uint32_t round = message.header.GetRound();
+    if (message.header.GetClientId() != m_clientId)
+    {
+        Reject(round, FedMoeRejection::UNEXPECTED,
+               "an ASSIGN for client " + std::to_string(message.header.GetClientId()));
+        return;
+    }
+    if (round <= m_lastRound)
+    {
+        Reject(round, FedMoeRejection::UNEXPECTED,
+               "an ASSIGN for round " + std::to_string(round) + " after round "
+                   + std::to_string(m_lastRound));
+        return;
+    }
+    FedMoeAssign assign;
+    const std::string error = FedMoePayload::Decode(message.payload, assign);
+    if (!error.empty())
+    {
+        Reject(round, FedMoeRejection::BAD_PAYLOAD, error);
+        return;
+    }
+    m_lastRound = round;
+    // The server has moved on: work on an older round is abandoned.
+    Simulator::Cancel(m_updateEvent);
+    m_assignReceived(round, m_clientId, message.payload);
+    const Time deadline = Seconds(assign.deadlineSeconds);
+    if (Simulator::Now() >= deadline)
+    {
+        NS_LOG_INFO("client " << m_clientId << ": ASSIGN of round " << round
+                              << " arrived after its deadline");
+        m_deadlineMissed(round, m_clientId);
+        return;
+    }
+    if (m_useAvailability && m_availabilityRng->GetValue() >= m_profile->GetAvailability())
+    {
+        NS_LOG_INFO("client " << m_clientId << ": offline in round " << round);
+        ++m_roundsOffline;
+        m_offline(round, m_clientId);
+        return;
+    }
+    const fedmoe::learning::TrainJob job
+        = FedMoeTrainingExecutor::MakeJob(m_clientId, assign, m_shard);
+    const fedmoe::learning::TrainResult result = m_executor->Take(round, m_clientId, job);
+    if (!result.error.empty())
+    {
+        Reject(round, FedMoeRejection::BAD_PAYLOAD, "local training failed: " + result.error);
+        return;
+    }
+    const Time computeTime
+        = m_computeModel ? m_computeModel->GetComputeTime(m_profile, result.flops) : Time(0);
+    if (m_giveUpPastDeadline && Simulator::Now() + computeTime >= deadline)
+    {
+        NS_LOG_INFO("client " << m_clientId << ": training of round " << round << " ends at "
+                              << (Simulator::Now() + computeTime).As(Time::S)
+                              << ", past the deadline; not uploading");
+        m_deadlineMissed(round, m_clientId);
+        return;
+    }
+    FedMoeBytes payload = FedMoePayload::Encode(FedMoeTrainingExecutor::ToUpdate(result));
+    m_updateEvent = Simulator::Schedule(computeTime, &FedMoeClientApplication::SendUpdate, this,
+                                        round, std::move(payload), computeTime);
+}
+
+void
+FedMoeClientApplication::SendUpdate(uint32_t round, FedMoeBytes payload, Time computeTime)
+{
+    NS_LOG_FUNCTION(this << round << computeTime);
+    if (!m_connected)
+    {
+        return;
+    }
+    m_writer.Send(
+        FedMoeMessageFramer::Encode(FedMoeMessageType::UPDATE, round, m_clientId, payload));
+    ++m_updatesSent;
+    m_updateSent(round, m_clientId, payload);
+    NS_LOG_INFO("client " << m_clientId << ": UPDATE of round " << round << " (" << payload.size()
+                          << " B) after " << computeTime.As(Time::S) << " of compute");
+}
+
+} // namespace ns3

@@ -1,0 +1,189 @@
+/*
+ * FedMoeClientApplication: an edge device taking part in federated MoE
+ * training: says HELLO with its profile, receives ASSIGNs, gets the training
+ * result of exactly the job it received, holds it back for the compute time
+ * its ComputeModel gives, and uploads the UPDATE.
+ */
+
+#ifndef FEDMOE_CLIENT_APPLICATION_H
+#define FEDMOE_CLIENT_APPLICATION_H
+
+#include "fedmoe-message-framer.h"
+#include "fedmoe-payload.h"
+#include "fedmoe-stream-writer.h"
+#include "fedmoe-training-executor.h"
+
+#include "ns3/address.h"
+#include "ns3/application.h"
+#include "ns3/compute-model.h"
+#include "ns3/edge-device-profile.h"
+#include "ns3/event-id.h"
+#include "ns3/nstime.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/socket.h"
+#include "ns3/traced-callback.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup fedmoe
+ * \brief The client side of a federated round.
+ *
+ * On start it connects to Remote:Port over TCP (retrying every RetryInterval
+ * until the server answers) and sends HELLO with the EdgeDeviceProfile
+ * aggregated to its node. Each ASSIGN is read through a FedMoeMessageFramer
+ * (bad bytes are rejected and traced, never trusted). Per ASSIGN the client
+ * is offline with probability 1 - availability (the profile's, drawn from an
+ * ns-3 stream: reproducible per seed) and then ignores it. Otherwise it asks
+ * the FedMoeTrainingExecutor for the result of the job the ASSIGN describes,
+ * waits the ComputeModel's time for the FLOPs done and sends the UPDATE.
+ * A new ASSIGN abandons the previous round's work if it is still computing.
+ * Stopping the application closes the connection (the device leaves); a
+ * connection that breaks (TCP gives up) is re-established and HELLO sent again.
+ */
+class FedMoeClientApplication : public Application
+{
+  public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
+    static TypeId GetTypeId();
+
+    FedMoeClientApplication();
+    ~FedMoeClientApplication() override;
+
+    /**
+     * \brief Set the training executor the results come from.
+     * \param executor the executor (shared by all clients of a run)
+     */
+    void SetExecutor(Ptr<FedMoeTrainingExecutor> executor);
+
+    /**
+     * \brief Set the client's training data.
+     * \param shard training-set indices
+     */
+    void SetShard(std::vector<int64_t> shard);
+
+    /** \return the shard */
+    const std::vector<int64_t>& GetShard() const;
+
+    /** \return the client id */
+    uint32_t GetClientId() const;
+
+    /** \return the profile the client reports (its node's, or a default one) */
+    Ptr<EdgeDeviceProfile> GetProfile() const;
+
+    /** \return the connected socket (null before connecting) */
+    Ptr<Socket> GetSocket() const;
+
+    /** \return UPDATEs sent */
+    uint32_t GetUpdatesSent() const;
+    /** \return rounds skipped because the device was offline */
+    uint32_t GetRoundsOffline() const;
+    /** \return messages rejected */
+    uint32_t GetRejectedCount() const;
+    /** \return reconnections after a broken connection */
+    uint32_t GetReconnectCount() const;
+
+    /**
+     * \brief Fix the random streams used (availability, compute occupancy).
+     * \param stream first stream index
+     * \return the number of streams used
+     */
+    int64_t AssignStreams(int64_t stream);
+
+    /**
+     * \brief TracedCallback signature for a message received or sent.
+     * \param round the round
+     * \param client the client id
+     * \param payload the message payload bytes
+     */
+    typedef void (*MessageCallback)(uint32_t round, uint32_t client, const FedMoeBytes& payload);
+
+    /**
+     * \brief TracedCallback signature for a round event of a client.
+     * \param round the round
+     * \param client the client id
+     */
+    typedef void (*RoundCallback)(uint32_t round, uint32_t client);
+
+    /**
+     * \brief TracedCallback signature for a rejected message.
+     * \param round the round the header named
+     * \param client the client id
+     * \param reason why
+     * \param detail what exactly
+     */
+    typedef void (*RejectedCallback)(uint32_t round, uint32_t client, FedMoeRejection reason,
+                                     const std::string& detail);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void StartApplication() override;
+    void StopApplication() override;
+
+    /// Opens the socket and connects.
+    void Connect();
+    /// Connection established: send HELLO.
+    void ConnectionSucceeded(Ptr<Socket> socket);
+    /// Connection refused or timed out: retry later.
+    void ConnectionFailed(Ptr<Socket> socket);
+    /// The server closed the connection (the run is over).
+    void PeerClosed(Ptr<Socket> socket);
+    /// The connection broke (e.g. TCP gave up retransmitting): reconnect and say HELLO again.
+    void ConnectionLost(Ptr<Socket> socket);
+    /// Bytes arrived.
+    void HandleRead(Ptr<Socket> socket);
+    /// A complete ASSIGN.
+    void HandleAssign(const FedMoeMessage& message);
+    /// Sends the UPDATE once the compute time has passed.
+    void SendUpdate(uint32_t round, FedMoeBytes payload, Time computeTime);
+    /// Traces and counts a rejection.
+    void Reject(uint32_t round, FedMoeRejection reason, const std::string& detail);
+    /// Closes the socket and cancels pending work.
+    void Close();
+
+    uint32_t m_clientId;                           //!< client id
+    Address m_remote;                              //!< server address
+    uint16_t m_port;                               //!< server port
+    uint32_t m_maxPayload;                         //!< framer limit
+    Time m_retryInterval;                          //!< between connection attempts
+    bool m_useAvailability;                        //!< draw offline rounds
+    bool m_giveUpPastDeadline;                     //!< skip an upload that cannot make it
+    Ptr<ComputeModel> m_computeModel;              //!< FLOPs -> time
+    Ptr<UniformRandomVariable> m_availabilityRng;  //!< offline draws
+    Ptr<FedMoeTrainingExecutor> m_executor;        //!< training results
+    Ptr<EdgeDeviceProfile> m_profile;              //!< reported profile
+    std::vector<int64_t> m_shard;                  //!< training data
+    Ptr<Socket> m_socket;                          //!< connection to the server
+    bool m_connected{false};                       //!< connection established
+    std::unique_ptr<FedMoeMessageFramer> m_framer; //!< stream -> messages
+    FedMoeStreamWriter m_writer;                   //!< messages -> stream
+    EventId m_retryEvent;                          //!< next connection attempt
+    EventId m_updateEvent;                         //!< pending UPDATE
+    uint32_t m_lastRound{0};                       //!< last round an ASSIGN was read for
+    uint32_t m_updatesSent{0};                     //!< UPDATEs sent
+    uint32_t m_roundsOffline{0};                   //!< rounds offline
+    uint32_t m_rejected{0};                        //!< messages rejected
+    uint32_t m_reconnects{0};                      //!< reconnections
+
+    TracedCallback<uint32_t, uint32_t, const FedMoeBytes&> m_assignReceived; //!< ASSIGN read
+    TracedCallback<uint32_t, uint32_t, const FedMoeBytes&> m_updateSent;     //!< UPDATE queued
+    TracedCallback<uint32_t, uint32_t> m_offline;        //!< round skipped (offline)
+    TracedCallback<uint32_t, uint32_t> m_deadlineMissed; //!< round given up (deadline)
+    TracedCallback<uint32_t, uint32_t, FedMoeRejection, const std::string&>
+        m_messageRejected; //!< bad message
+};
+
+} // namespace ns3
+
+#endif // FEDMOE_CLIENT_APPLICATION_H

@@ -1,0 +1,80 @@
+/*
+ * fedmoe-wifi-edge: bad options stop the program with a clear error (naming
+ * the value and what is allowed) and a non-zero exit code, before anything is
+ * written.
+ */
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace
+{
+
+struct Outcome
+{
+    int exitCode;
+    std::string output;
+};
+
+Outcome
+RunExample(const std::string& args)
+{
+    const std::string cmd
+        = std::string(FEDMOE_BINARY_DIR) + "/bin/fedmoe-wifi-edge " + args + " 2>&1";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe)
+    {
+        return {-1, "popen failed"};
+    }
+    std::string out;
+    std::array<char, 512> buf;
+    while (fgets(buf.data(), buf.size(), pipe))
+    {
+        out += buf.data();
+    }
+    const int status = pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+} // namespace
+
+TEST(FedMoeWifiEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
+{
+    const fs::path outDir = fs::temp_directory_path() / "fedmoe-wifi-edge-options-test";
+    fs::remove_all(outDir);
+    const fs::path missing = fs::temp_directory_path() / "fedmoe-no-such-data-set";
+    fs::remove_all(missing);
+    const fs::path empty = fs::temp_directory_path() / "fedmoe-empty-data-set";
+    fs::create_directories(empty);
+
+    struct Case
+    {
+        std::string args;
+        std::string mentions; //!< the error names this
+    };
+    const std::vector<Case> cases = {
+        {"--clients=0", "--clients=0"},
+        {"--experts=4 --expertsPerClient=5", "--expertsPerClient=5: allowed 1..4"},
+        {"--deadline=-1", "--deadline=-1"},
+        {"--policy=fastest-first", "allowed: random"},
+        {"--dataset=fashion-mnist --dataDir=" + missing.string(), "no such directory"},
+        {"--dataset=fashion-mnist --dataDir=" + empty.string(), empty.string()},
+    };
+    for (const Case& c : cases)
+    {
+        SCOPED_TRACE(c.args);
+        const Outcome r = RunExample("--outDir=" + outDir.string() + " " + c.args);
+        EXPECT_NE(r.exitCode, 0) << r.output;
+        EXPECT_NE(r.output.find(c.mentions), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find("fedmoe-wifi-edge: "), std::string::npos) << r.output;
+        EXPECT_FALSE(fs::exists(outDir)) << "the run wrote " << outDir;
+    }
+    fs::remove_all(empty);
+}
