@@ -34,8 +34,13 @@ ReadGzipFile(const std::string& path, const std::string& format)
     in.push(file);
     try
     {
-        return std::vector<uint8_t>(std::istreambuf_iterator<char>(in),
-                                    std::istreambuf_iterator<char>());
+        std::vector<uint8_t> bytes;
+        char block[1 << 16];
+        while (in.read(block, sizeof block) || in.gcount() > 0)
+        {
+            bytes.insert(bytes.end(), block, block + in.gcount());
+        }
+        return bytes;
     }
     catch (const std::exception& e)
     {
@@ -109,8 +114,10 @@ Dataset::LoadFashionMnist(const std::string& dir, bool train)
     Dataset set;
     auto images
         = BytesToTensor(imageBytes.data() + 16, {imageShape[0], 1, imageShape[1], imageShape[2]});
-    // Fashion-MNIST training mean and standard deviation.
-    set.inputs = (images.to(torch::kFloat32) / 255.0f - 0.2860f) / 0.3530f;
+    // Fashion-MNIST training mean and standard deviation. In place: every fresh
+    // 188 MB tensor costs ~0.5 s of page faults on a small VM.
+    set.inputs = images.to(torch::kFloat32);
+    set.inputs.div_(255.0f).sub_(0.2860f).div_(0.3530f);
     set.labels = BytesToTensor(labelBytes.data() + 8, {labelShape[0]}).to(torch::kInt64);
     set.classes = 10;
     if (set.labels.max().item<int64_t>() >= set.classes)
@@ -175,10 +182,10 @@ Dataset::LoadCifar10(const std::string& dir, bool train)
     }
     const auto n = static_cast<int64_t>(labels.size());
     Dataset set;
-    auto images = BytesToTensor(pixels.data(), {n, 3, 32, 32}).to(torch::kFloat32) / 255.0f;
+    set.inputs = BytesToTensor(pixels.data(), {n, 3, 32, 32}).to(torch::kFloat32);
     auto mean = torch::tensor({0.4914f, 0.4822f, 0.4465f}).view({1, 3, 1, 1});
     auto stdev = torch::tensor({0.2470f, 0.2435f, 0.2616f}).view({1, 3, 1, 1});
-    set.inputs = (images - mean) / stdev;
+    set.inputs.div_(255.0f).sub_(mean).div_(stdev);
     set.labels = BytesToTensor(labels.data(), {n}).to(torch::kInt64);
     set.classes = 10;
     return set;
