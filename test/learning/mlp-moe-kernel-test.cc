@@ -166,6 +166,57 @@ TEST(MlpMoeKernel, GradientsMatchAutogradBenchmarkShape)
                           0.0});
 }
 
+TEST(MlpMoeKernel, SurvivesRebinding)
+{
+    // The kernel makes the gate and first layers views of its buffers; if
+    // someone swaps their storage or gradients, the next step binds again.
+    torch::manual_seed(5);
+    MoeNetwork net(Shape(16, 4, 4, 2, 8));
+    auto x = torch::randn({32, 16});
+    auto y = torch::randint(4, {32}, torch::kInt64);
+    const std::vector<int64_t> allowed{0, 2};
+    auto params = Trained(net, allowed);
+    std::vector<torch::Tensor> before;
+    for (auto& p : params)
+    {
+        before.push_back(p.detach().clone());
+    }
+    MlpMoeKernel kernel(net, allowed);
+    for (size_t i = 0; i < params.size(); ++i)
+    {
+        EXPECT_TRUE(torch::equal(params[i], before[i])) << "binding changed parameter " << i;
+    }
+    kernel.Step(x, y, 0.1, 0.1);
+    std::vector<torch::Tensor> expected;
+    for (auto& p : params)
+    {
+        expected.push_back(p.grad().clone());
+    }
+    {
+        torch::NoGradGuard noGrad;
+        params[0].set_data(params[0].detach().clone());
+        params[2].mutable_grad() = torch::Tensor();
+        params[3].mutable_grad() = torch::zeros_like(params[3]);
+    }
+    kernel.Step(x, y, 0.1, 0.1);
+    for (size_t i = 0; i < params.size(); ++i)
+    {
+        EXPECT_TRUE(torch::allclose(params[i].grad(), expected[i])) << "parameter " << i;
+    }
+    // And an in-place update through the module reaches the kernel.
+    {
+        torch::NoGradGuard noGrad;
+        net->GateParameters()[0].zero_();
+    }
+    kernel.ResetStatistics();
+    kernel.Step(x, y, 0, 0);
+    auto share = torch::softmax(net->GateParameters()[1].detach(), 0) * 32;
+    for (int64_t e = 0; e < 4; ++e)
+    {
+        EXPECT_NEAR(kernel.GateShare()[e], share[e].item<double>(), 1e-4) << "expert " << e;
+    }
+}
+
 TEST(MlpMoeKernel, RoutedCountsByHand)
 {
     // Gate z = (x0, x1, 0, -x0): sample (2, 1) -> z = (2, 1, 0, -2), top-2 {0, 1};

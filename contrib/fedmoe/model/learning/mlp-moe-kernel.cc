@@ -51,14 +51,14 @@ GradOf(torch::Tensor& p)
     return g;
 }
 
-/// out[c] = sum_b m[b, c] for a contiguous [rows, cols] float matrix.
+/// out[c] = sum_r m[r, c] for a [rows, cols] float matrix with row stride \p stride.
 void
-ColumnSums(const float* m, int64_t rows, int64_t cols, float* out)
+ColumnSums(const float* m, int64_t rows, int64_t cols, int64_t stride, float* out)
 {
     std::fill(out, out + cols, 0.0f);
     for (int64_t r = 0; r < rows; ++r)
     {
-        const float* row = m + r * cols;
+        const float* row = m + r * stride;
         for (int64_t c = 0; c < cols; ++c)
         {
             out[c] += row[c];
@@ -88,28 +88,86 @@ MlpMoeKernel::MlpMoeKernel(MoeNetwork& net, std::vector<int64_t> allowed)
     }
     m_k = std::min<int64_t>(m_shape.topK, int64_t(m_allowed.size()));
 
-    auto gate = net->GateParameters();
-    m_gateW = gate.at(0);
-    m_gateB = gate.at(1);
-    m_grad = {m_gateW, m_gateB};
+    std::vector<torch::Tensor> all;
     for (auto e : m_allowed)
     {
         auto p = net->ExpertParameters(e);
         Require(p.size() == 4, "expert " + std::to_string(e) + " has " + std::to_string(p.size())
                                    + " parameter tensors, expected 4");
-        m_w1.push_back(p[0]);
-        m_b1.push_back(p[1]);
+        m_bound.push_back(p[0]);
+        m_bound.push_back(p[1]);
         m_w2.push_back(p[2]);
         m_b2.push_back(p[3]);
-        m_grad.insert(m_grad.end(), p.begin(), p.end());
+        all.insert(all.end(), p.begin(), p.end());
     }
-    for (const auto& p : m_grad)
+    auto gate = net->GateParameters();
+    m_bound.push_back(gate.at(0));
+    m_bound.push_back(gate.at(1));
+    all.insert(all.end(), gate.begin(), gate.end());
+    for (const auto& p : all)
     {
-        Require(p.scalar_type() == torch::kFloat32 && p.is_contiguous() && p.device().is_cpu(),
-                "parameters must be contiguous float32 CPU tensors");
+        Require(p.scalar_type() == torch::kFloat32 && p.device().is_cpu(),
+                "parameters must be float32 CPU tensors");
     }
+    m_rows = int64_t(m_allowed.size()) * m_shape.hidden + m_shape.experts;
+    const auto f = torch::TensorOptions().dtype(torch::kFloat32);
+    m_firstW = torch::empty({m_rows, m_shape.inputSize}, f);
+    m_firstB = torch::empty({m_rows}, f);
+    m_firstGW = torch::zeros({m_rows, m_shape.inputSize}, f);
+    m_firstGB = torch::zeros({m_rows}, f);
+    Bind();
     m_routed.assign(m_shape.experts, 0);
     m_gateShare.assign(m_shape.experts, 0.0);
+}
+
+void
+MlpMoeKernel::Bind()
+{
+    torch::NoGradGuard noGrad;
+    int64_t row = 0;
+    for (size_t i = 0; i < m_bound.size(); i += 2)
+    {
+        const int64_t rows = m_bound[i].size(0);
+        torch::Tensor views[] = {m_firstW.narrow(0, row, rows), m_firstB.narrow(0, row, rows)};
+        torch::Tensor grads[] = {m_firstGW.narrow(0, row, rows), m_firstGB.narrow(0, row, rows)};
+        for (size_t t = 0; t < 2; ++t)
+        {
+            torch::Tensor& p = m_bound[i + t];
+            if (p.data_ptr() != views[t].data_ptr())
+            {
+                views[t].copy_(p);
+                p.set_data(views[t]);
+            }
+            if (!p.grad().defined() || p.grad().data_ptr() != grads[t].data_ptr())
+            {
+                p.mutable_grad() = grads[t];
+            }
+        }
+        row += rows;
+    }
+}
+
+bool
+MlpMoeKernel::Bound() const
+{
+    int64_t row = 0;
+    for (size_t i = 0; i < m_bound.size(); i += 2)
+    {
+        const int64_t rows = m_bound[i].size(0);
+        const float* w = m_firstW.data_ptr<float>() + row * m_shape.inputSize;
+        const float* gw = m_firstGW.data_ptr<float>() + row * m_shape.inputSize;
+        const float* b = m_firstB.data_ptr<float>() + row;
+        const float* gb = m_firstGB.data_ptr<float>() + row;
+        const auto& pw = m_bound[i];
+        const auto& pb = m_bound[i + 1];
+        if (pw.data_ptr() != w || pb.data_ptr() != b || !pw.grad().defined() || !pb.grad().defined()
+            || pw.grad().data_ptr() != gw || pb.grad().data_ptr() != gb)
+        {
+            return false;
+        }
+        row += rows;
+    }
+    return true;
 }
 
 void
@@ -122,15 +180,13 @@ MlpMoeKernel::Resize(int64_t batch)
     m_batch = batch;
     const auto f = torch::TensorOptions().dtype(torch::kFloat32);
     const size_t a = m_allowed.size();
-    m_z = torch::empty({batch, m_shape.experts}, f);
-    m_dz = torch::empty({batch, m_shape.experts}, f);
-    m_hidden.resize(a);
+    m_act = torch::empty({batch, m_rows}, f);
+    m_dAct = torch::empty({batch, m_rows}, f);
     m_out.resize(a);
     m_dOut.resize(a);
     m_dHidden.resize(a);
     for (size_t j = 0; j < a; ++j)
     {
-        m_hidden[j] = torch::empty({batch, m_shape.hidden}, f);
         m_out[j] = torch::empty({batch, m_shape.classes}, f);
         m_dOut[j] = torch::empty({batch, m_shape.classes}, f);
         m_dHidden[j] = torch::empty({batch, m_shape.hidden}, f);
@@ -169,17 +225,28 @@ MlpMoeKernel::Step(const torch::Tensor& xIn, const torch::Tensor& yIn, double au
     }
     Resize(batch);
 
-    // --- forward: gate logits and every allowed expert on every sample -------------
-    at::addmm_out(m_z, m_gateB, x, m_gateW.t());
-    for (int64_t j = 0; j < nAllowed; ++j)
+    if (!Bound())
     {
-        at::addmm_out(m_hidden[j], m_b1[j], x, m_w1[j].t());
-        float* h = m_hidden[j].data_ptr<float>();
-        for (int64_t i = 0; i < batch * hidden; ++i)
+        Bind();
+    }
+
+    // --- forward: every allowed expert's hidden layer and the gate logits, one product -
+    const int64_t rows = m_rows;
+    const int64_t gateColumn = nAllowed * hidden;
+    at::addmm_out(m_act, m_firstB, x, m_firstW.t());
+    float* act = m_act.data_ptr<float>();
+    float* dAct = m_dAct.data_ptr<float>();
+    for (int64_t b = 0; b < batch; ++b)
+    {
+        float* h = act + b * rows;
+        for (int64_t i = 0; i < gateColumn; ++i)
         {
             h[i] = h[i] > 0.0f ? h[i] : 0.0f;
         }
-        at::addmm_out(m_out[j], m_b2[j], m_hidden[j], m_w2[j].t());
+    }
+    for (int64_t j = 0; j < nAllowed; ++j)
+    {
+        at::addmm_out(m_out[j], m_b2[j], m_act.narrow(1, j * hidden, hidden), m_w2[j].t());
     }
 
     std::vector<const float*> out(nAllowed);
@@ -189,9 +256,6 @@ MlpMoeKernel::Step(const torch::Tensor& xIn, const torch::Tensor& yIn, double au
         out[j] = m_out[j].data_ptr<float>();
         dOut[j] = m_dOut[j].data_ptr<float>();
     }
-    const float* z = m_z.data_ptr<float>();
-    float* dz = m_dz.data_ptr<float>();
-    std::fill(dz, dz + batch * experts, 0.0f);
 
     // --- per sample: gate softmax, top-k, mixture, cross-entropy and its gradient ---
     std::vector<int64_t> firstCount(nAllowed, 0);
@@ -201,7 +265,9 @@ MlpMoeKernel::Step(const torch::Tensor& xIn, const torch::Tensor& yIn, double au
     double lossSum = 0;
     for (int64_t b = 0; b < batch; ++b)
     {
-        const float* zb = z + b * experts;
+        const float* zb = act + b * rows + gateColumn;
+        float* dzb = dAct + b * rows + gateColumn;
+        std::fill(dzb, dzb + experts, 0.0f);
         double* pb = m_p.data() + b * experts;
         const double zMax = *std::max_element(zb, zb + experts);
         double sum = 0;
@@ -294,7 +360,7 @@ MlpMoeKernel::Step(const torch::Tensor& xIn, const torch::Tensor& yIn, double au
         }
         for (int64_t i = 0; i < k; ++i)
         {
-            dz[b * experts + m_allowed[sel[i]]] = float(w[i] * (dw[i] - wdw));
+            dzb[m_allowed[sel[i]]] = float(w[i] * (dw[i] - wdw));
         }
     }
 
@@ -332,7 +398,7 @@ MlpMoeKernel::Step(const torch::Tensor& xIn, const torch::Tensor& yIn, double au
             {
                 continue;
             }
-            float* dzb = dz + b * experts;
+            float* dzb = dAct + b * rows + gateColumn;
             for (int64_t e = 0; e < experts; ++e)
             {
                 dzb[e] += float(-pb[e] * pdp);
@@ -351,29 +417,30 @@ MlpMoeKernel::Step(const torch::Tensor& xIn, const torch::Tensor& yIn, double au
         result.alignLoss = alignSum / double(batch);
     }
 
-    // --- backward: weight gradients ----------------------------------------------------
-    torch::Tensor gw = GradOf(m_grad[0]);
-    torch::Tensor gb = GradOf(m_grad[1]);
-    at::mm_out(gw, m_dz.t(), x);
-    ColumnSums(dz, batch, experts, gb.data_ptr<float>());
+    // --- backward: second layers, then the hidden layers' gradients next to dz ----------
     for (int64_t j = 0; j < nAllowed; ++j)
     {
-        torch::Tensor gw1 = GradOf(m_grad[2 + 4 * j]);
-        torch::Tensor gb1 = GradOf(m_grad[3 + 4 * j]);
-        torch::Tensor gw2 = GradOf(m_grad[4 + 4 * j]);
-        torch::Tensor gb2 = GradOf(m_grad[5 + 4 * j]);
-        at::mm_out(gw2, m_dOut[j].t(), m_hidden[j]);
-        ColumnSums(dOut[j], batch, classes, gb2.data_ptr<float>());
+        torch::Tensor gw2 = GradOf(m_w2[j]);
+        torch::Tensor gb2 = GradOf(m_b2[j]);
+        const torch::Tensor h = m_act.narrow(1, j * hidden, hidden);
+        at::mm_out(gw2, m_dOut[j].t(), h);
+        ColumnSums(dOut[j], batch, classes, classes, gb2.data_ptr<float>());
         at::mm_out(m_dHidden[j], m_dOut[j], m_w2[j]);
-        float* dh = m_dHidden[j].data_ptr<float>();
-        const float* h = m_hidden[j].data_ptr<float>();
-        for (int64_t i = 0; i < batch * hidden; ++i)
+        const float* dh = m_dHidden[j].data_ptr<float>();
+        for (int64_t b = 0; b < batch; ++b)
         {
-            dh[i] = h[i] > 0.0f ? dh[i] : 0.0f;
+            const float* hb = act + b * rows + j * hidden;
+            float* db = dAct + b * rows + j * hidden;
+            const float* dhb = dh + b * hidden;
+            for (int64_t i = 0; i < hidden; ++i)
+            {
+                db[i] = hb[i] > 0.0f ? dhb[i] : 0.0f;
+            }
         }
-        ColumnSums(dh, batch, hidden, gb1.data_ptr<float>());
-        at::mm_out(gw1, m_dHidden[j].t(), x);
     }
+    // One product for every first layer and the gate.
+    at::mm_out(m_firstGW, m_dAct.t(), x);
+    ColumnSums(dAct, batch, rows, rows, m_firstGB.data_ptr<float>());
     return result;
 }
 

@@ -46,6 +46,14 @@ struct KernelStep
  * usual loop is Step() then optimizer.step(), with no zero_grad() (Step()
  * overwrites the gradients).
  *
+ * To run the gate and all allowed first layers as one matrix product (and
+ * their weight gradients as another), the kernel moves their values into
+ * one [|A| H + E, D] buffer and makes those parameters and their gradients
+ * views of it (Tensor::set_data, as "param.data = ..." does): same values,
+ * same tensors for the module and its optimiser, but the storage is now the
+ * kernel's (kept alive by the views). If something rebinds them (set_data,
+ * a new gradient tensor), the next Step() binds them again.
+ *
  * Not thread-safe (reuses its buffers); one kernel per network and thread.
  */
 class MlpMoeKernel
@@ -100,25 +108,32 @@ class MlpMoeKernel
     /// \brief Sizes the per-batch buffers for \p batch samples.
     void Resize(int64_t batch);
 
+    /// \brief Makes the first layers and the gate views of the fused buffers (again).
+    void Bind();
+    /// \brief True if the first layers, the gate and their gradients still are those views.
+    bool Bound() const;
+
     MoeShape m_shape;               //!< sizes
     std::vector<int64_t> m_allowed; //!< allowed experts, sorted
     int64_t m_k = 1;                //!< min(topK, |allowed|)
+    int64_t m_rows = 0;             //!< |allowed| * H + E: rows of the fused first layer
 
-    torch::Tensor m_gateW;             //!< [E, D]
-    torch::Tensor m_gateB;             //!< [E]
-    std::vector<torch::Tensor> m_w1;   //!< per allowed expert [H, D]
-    std::vector<torch::Tensor> m_b1;   //!< per allowed expert [H]
-    std::vector<torch::Tensor> m_w2;   //!< per allowed expert [C, H]
-    std::vector<torch::Tensor> m_b2;   //!< per allowed expert [C]
-    std::vector<torch::Tensor> m_grad; //!< the parameters, in the order above (for grads)
+    /// The parameters that live in the fused buffers, as (weight, bias) pairs:
+    /// each allowed expert's first layer, then the gate.
+    std::vector<torch::Tensor> m_bound;
+    torch::Tensor m_firstW;          //!< [rows, D] fused weights
+    torch::Tensor m_firstB;          //!< [rows] fused biases
+    torch::Tensor m_firstGW;         //!< [rows, D] their gradient
+    torch::Tensor m_firstGB;         //!< [rows] their gradient
+    std::vector<torch::Tensor> m_w2; //!< per allowed expert [C, H]
+    std::vector<torch::Tensor> m_b2; //!< per allowed expert [C]
 
     int64_t m_batch = -1;                 //!< batch size the buffers hold
-    torch::Tensor m_z;                    //!< [B, E] gate logits
-    torch::Tensor m_dz;                   //!< [B, E] their gradient
-    std::vector<torch::Tensor> m_hidden;  //!< per allowed expert [B, H] after ReLU
+    torch::Tensor m_act;                  //!< [B, rows]: hidden layers (after ReLU), gate logits
+    torch::Tensor m_dAct;                 //!< [B, rows]: their gradients
     std::vector<torch::Tensor> m_out;     //!< per allowed expert [B, C]
     std::vector<torch::Tensor> m_dOut;    //!< per allowed expert [B, C]
-    std::vector<torch::Tensor> m_dHidden; //!< per allowed expert [B, H]
+    std::vector<torch::Tensor> m_dHidden; //!< per allowed expert [B, H] (before the ReLU mask)
     std::vector<double> m_p;              //!< [B, E] gate softmax
     std::vector<double> m_w;              //!< [B, k] top-k weights
     std::vector<int64_t> m_sel;           //!< [B, k] top-k, as positions in m_allowed
