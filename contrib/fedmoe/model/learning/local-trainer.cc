@@ -5,6 +5,8 @@
 
 #include "local-trainer.h"
 
+#include "mlp-moe-kernel.h"
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -109,13 +111,25 @@ LocalTrainer::Train(MoeNetwork& net, const torch::Tensor& inputs, const torch::T
     const int64_t perPass = int64_t(shard.size()) / batch;
     const int64_t total = steps == 0 ? perPass : int64_t(steps);
 
+    // MLP experts: the hand-written forward/backward (same gradients, no graph).
+    std::unique_ptr<MlpMoeKernel> kernel;
+    if (shape.expertKind == "mlp")
+    {
+        kernel = std::make_unique<MlpMoeKernel>(net, allowed);
+    }
+
     std::mt19937_64 rng(seed);
     std::vector<int64_t> order = shard;
     torch::Tensor orderTensor;
     auto routed = torch::zeros({shape.experts}, torch::kFloat64);
     auto share = torch::zeros({shape.experts}, torch::kFloat64);
     auto lossSum = torch::zeros({}, torch::kFloat64);
+    double kernelLossSum = 0;
     int64_t samples = 0;
+    auto batchShape = inputs.sizes().vec();
+    batchShape[0] = batch;
+    torch::Tensor x = torch::empty(batchShape, inputs.options());
+    torch::Tensor y = torch::empty({batch}, labels.options());
     for (int64_t step = 0; step < total; ++step)
     {
         const int64_t slot = step % perPass;
@@ -125,8 +139,17 @@ LocalTrainer::Train(MoeNetwork& net, const torch::Tensor& inputs, const torch::T
             orderTensor = torch::tensor(order, torch::kInt64);
         }
         auto index = orderTensor.narrow(0, slot * batch, batch);
-        auto x = inputs.index_select(0, index);
-        auto y = labels.index_select(0, index);
+        at::index_select_out(x, inputs, 0, index);
+        at::index_select_out(y, labels, 0, index);
+        samples += batch;
+
+        if (kernel)
+        {
+            kernelLossSum
+                += kernel->Step(x, y, m_options.auxLossWeight, m_options.alignLossWeight).loss;
+            optimizer->step();
+            continue;
+        }
 
         optimizer->zero_grad();
         MoeOutput out = net->Forward(x, allowed);
@@ -147,7 +170,12 @@ LocalTrainer::Train(MoeNetwork& net, const torch::Tensor& inputs, const torch::T
         lossSum += ce.detach().to(torch::kFloat64);
         routed += out.routing.detach().gt(0).sum(0).to(torch::kFloat64);
         share += out.gateProbs.detach().sum(0).to(torch::kFloat64);
-        samples += batch;
+    }
+    if (kernel)
+    {
+        lossSum.fill_(kernelLossSum);
+        routed.copy_(torch::tensor(kernel->Routed(), torch::kInt64));
+        share.copy_(torch::tensor(kernel->GateShare(), torch::kFloat64));
     }
 
     LocalTrainingStats stats;
