@@ -67,6 +67,14 @@ LimitBlasThreads(int n)
     return true;
 }
 
+int
+BlasThreads()
+{
+    using GetThreads = int (*)();
+    auto get = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    return get == nullptr ? 0 : get();
+}
+
 std::string
 LoadedBlas()
 {

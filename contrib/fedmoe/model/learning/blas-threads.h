@@ -27,6 +27,12 @@ namespace learning
 bool LimitBlasThreads(int n);
 
 /**
+ * \brief Threads OpenBLAS uses per call.
+ * \return the count, or 0 if OpenBLAS is not loaded
+ */
+int BlasThreads();
+
+/**
  * \brief The BLAS libraries loaded into the process, for reports: each path
  *        (resolved) of a loaded library whose name holds "blas", "mkl" or
  *        "blis", and OpenBLAS's openblas_get_config() if it has one.
