@@ -231,6 +231,13 @@ FedMoeScenario::Validate() const
     return "";
 }
 
+double
+FedMoeScenarioResult::NetworkWallS() const
+{
+    return wallS - setupWallS - trainingWallS - serialisationWallS - aggregationWallS
+           - evaluationWallS;
+}
+
 FedMoeScenarioResult
 FedMoeScenario::Run() const
 {
@@ -335,6 +342,8 @@ FedMoeScenario::Run() const
                         << policy << ", " << rounds << " rounds");
     // A safety net only: the server stops the simulation when it is done.
     Simulator::Stop(Seconds(10 + rounds * (deadline + 5) + 60));
+    const double setupWall
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     Simulator::Run();
     if (flowmon)
     {
@@ -353,7 +362,15 @@ FedMoeScenario::Run() const
     result.bytesUp = srv->GetBytesUp();
     result.dropped = srv->GetDroppedCount();
     result.rejected = srv->GetRejectedCount();
+    result.setupWallS = setupWall;
     result.trainingWallS = fed.GetExecutor()->GetTrainingWallSeconds();
+    result.serialisationWallS = srv->GetSerialisationWallSeconds();
+    for (uint32_t i = 0; i < fed.GetNClients(); ++i)
+    {
+        result.serialisationWallS += fed.GetClient(i)->GetSerialisationWallSeconds();
+    }
+    result.aggregationWallS = srv->GetAggregationWallSeconds();
+    result.evaluationWallS = srv->GetEvaluationWallSeconds();
     result.rounds = srv->GetRoundRecords();
     if (result.error.empty() && result.roundsCompleted < rounds)
     {

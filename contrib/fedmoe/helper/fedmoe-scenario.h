@@ -23,18 +23,25 @@ namespace ns3
  */
 struct FedMoeScenarioResult
 {
-    std::string error;                     //!< non-empty: the run failed (why)
-    uint32_t roundsCompleted{0};           //!< rounds recorded
-    double finalAccuracy{0};               //!< last evaluated test accuracy
-    uint32_t roundsToTarget{0};            //!< first round at the target (0: never)
-    double timeToTargetS{0};               //!< simulated time of that round, s
-    double simTimeS{0};                    //!< simulated time at the end, s
-    uint64_t bytesDown{0};                 //!< server -> clients, bytes
-    uint64_t bytesUp{0};                   //!< clients -> server, bytes
-    uint64_t dropped{0};                   //!< updates that missed the deadline
-    uint64_t rejected{0};                  //!< messages rejected
-    double wallS{0};                       //!< wall-clock seconds of the run
-    double trainingWallS{0};               //!< of which training (LibTorch)
+    std::string error;            //!< non-empty: the run failed (why)
+    uint32_t roundsCompleted{0};  //!< rounds recorded
+    double finalAccuracy{0};      //!< last evaluated test accuracy
+    uint32_t roundsToTarget{0};   //!< first round at the target (0: never)
+    double timeToTargetS{0};      //!< simulated time of that round, s
+    double simTimeS{0};           //!< simulated time at the end, s
+    uint64_t bytesDown{0};        //!< server -> clients, bytes
+    uint64_t bytesUp{0};          //!< clients -> server, bytes
+    uint64_t dropped{0};          //!< updates that missed the deadline
+    uint64_t rejected{0};         //!< messages rejected
+    double wallS{0};              //!< wall-clock seconds of the run
+    double setupWallS{0};         //!< of which building (data, model, network)
+    double trainingWallS{0};      //!< of which training (LibTorch, executor)
+    double serialisationWallS{0}; //!< of which codec + framing (server and clients)
+    double aggregationWallS{0};   //!< of which merging updates
+    double evaluationWallS{0};    //!< of which evaluating the global model
+    /// The rest of the run: the packet-level network simulation and the
+    /// applications' event handling.
+    double NetworkWallS() const;
     std::vector<FedMoeRoundRecord> rounds; //!< one record per round
 };
 

@@ -5,6 +5,8 @@
 
 #include "fedmoe-client-application.h"
 
+#include "fedmoe-wall-timer.h"
+
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-address.h"
@@ -160,6 +162,12 @@ Ptr<Socket>
 FedMoeClientApplication::GetSocket() const
 {
     return m_socket;
+}
+
+double
+FedMoeClientApplication::GetSerialisationWallSeconds() const
+{
+    return m_wallSerialisation;
 }
 
 uint32_t
@@ -388,7 +396,11 @@ FedMoeClientApplication::HandleAssign(const FedMoeMessage& message)
         return;
     }
     FedMoeAssign assign;
-    const std::string error = FedMoePayload::Decode(message.payload, assign);
+    std::string error;
+    {
+        FedMoeWallTimer timer(m_wallSerialisation);
+        error = FedMoePayload::Decode(message.payload, assign);
+    }
     if (!error.empty())
     {
         Reject(round, FedMoeRejection::BAD_PAYLOAD, error);
@@ -431,7 +443,11 @@ FedMoeClientApplication::HandleAssign(const FedMoeMessage& message)
         m_deadlineMissed(round, m_clientId);
         return;
     }
-    FedMoeBytes payload = FedMoePayload::Encode(FedMoeTrainingExecutor::ToUpdate(result));
+    FedMoeBytes payload;
+    {
+        FedMoeWallTimer timer(m_wallSerialisation);
+        payload = FedMoePayload::Encode(FedMoeTrainingExecutor::ToUpdate(result));
+    }
     m_updateEvent = Simulator::Schedule(computeTime, &FedMoeClientApplication::SendUpdate, this,
                                         round, std::move(payload), computeTime);
 }
@@ -444,8 +460,12 @@ FedMoeClientApplication::SendUpdate(uint32_t round, FedMoeBytes payload, Time co
     {
         return;
     }
-    m_writer.Send(
-        FedMoeMessageFramer::Encode(FedMoeMessageType::UPDATE, round, m_clientId, payload));
+    Ptr<Packet> packet;
+    {
+        FedMoeWallTimer timer(m_wallSerialisation);
+        packet = FedMoeMessageFramer::Encode(FedMoeMessageType::UPDATE, round, m_clientId, payload);
+    }
+    m_writer.Send(packet);
     ++m_updatesSent;
     m_updateSent(round, m_clientId, payload);
     NS_LOG_INFO("client " << m_clientId << ": UPDATE of round " << round << " (" << payload.size()

@@ -85,6 +85,8 @@ class FedMoeClientApplication : public Application
 
     /** \return UPDATEs sent */
     uint32_t GetUpdatesSent() const;
+    /** \return wall-clock seconds spent decoding ASSIGNs and encoding UPDATEs */
+    double GetSerialisationWallSeconds() const;
     /** \return rounds skipped because the device was offline */
     uint32_t GetRoundsOffline() const;
     /** \return messages rejected */
@@ -172,6 +174,7 @@ class FedMoeClientApplication : public Application
     EventId m_updateEvent;                         //!< pending UPDATE
     uint32_t m_lastRound{0};                       //!< last round an ASSIGN was read for
     uint32_t m_updatesSent{0};                     //!< UPDATEs sent
+    double m_wallSerialisation{0};                 //!< wall s: codec and framing
     uint32_t m_roundsOffline{0};                   //!< rounds offline
     uint32_t m_rejected{0};                        //!< messages rejected
     uint32_t m_reconnects{0};                      //!< reconnections

@@ -5,6 +5,8 @@
 
 #include "fedmoe-server-application.h"
 
+#include "fedmoe-wall-timer.h"
+
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/inet-socket-address.h"
@@ -411,6 +413,24 @@ FedMoeServerApplication::GetBytesDown() const
     return m_bytesDown;
 }
 
+double
+FedMoeServerApplication::GetSerialisationWallSeconds() const
+{
+    return m_wallSerialisation;
+}
+
+double
+FedMoeServerApplication::GetAggregationWallSeconds() const
+{
+    return m_wallAggregation;
+}
+
+double
+FedMoeServerApplication::GetEvaluationWallSeconds() const
+{
+    return m_wallEvaluation;
+}
+
 uint64_t
 FedMoeServerApplication::GetBytesUp() const
 {
@@ -768,7 +788,11 @@ FedMoeServerApplication::HandleUpdate(Connection& conn, const FedMoeMessage& mes
         return;
     }
     FedMoeUpdate update;
-    const std::string error = FedMoePayload::Decode(message.payload, update);
+    std::string error;
+    {
+        FedMoeWallTimer timer(m_wallSerialisation);
+        error = FedMoePayload::Decode(message.payload, update);
+    }
     if (!error.empty())
     {
         reject(FedMoeRejection::BAD_PAYLOAD, error);
@@ -1007,6 +1031,7 @@ FedMoeServerApplication::StartRound()
             }
             // ASSIGNs and jobs.
             const Time deadline = m_roundStart + m_deadline;
+            FedMoeWallTimer timer(m_wallSerialisation);
             const FedMoeBytes gate = m_model->EncodeGate();
             std::map<uint32_t, FedMoeBytes> expertBytes;
             for (const auto& [client, experts] : assignment)
@@ -1052,8 +1077,12 @@ FedMoeServerApplication::StartRound()
     {
         ClientState& state = m_clients[client];
         ++state.roundsAssigned;
-        Ptr<Packet> packet
-            = FedMoeMessageFramer::Encode(FedMoeMessageType::ASSIGN, m_round, client, payload);
+        Ptr<Packet> packet;
+        {
+            FedMoeWallTimer timer(m_wallSerialisation);
+            packet
+                = FedMoeMessageFramer::Encode(FedMoeMessageType::ASSIGN, m_round, client, payload);
+        }
         Pending& p = m_pending[client];
         p.assignQueued = Simulator::Now();
         p.assignBytes = packet->GetSize();
@@ -1088,6 +1117,7 @@ FedMoeServerApplication::Aggregate(std::vector<learning::TrainResult>& updates)
     options.gate = m_aggregationGate;
     options.rule = m_aggregationRule;
     options.trimFraction = m_trimFraction;
+    FedMoeWallTimer timer(m_wallAggregation);
     if (updates.empty())
     {
         return;
@@ -1239,7 +1269,11 @@ FedMoeServerApplication::CloseRound()
             = sched::ExpertUsageTracker::Stats(m_usage->LastRoundLoads()).coefficientOfVariation;
         if (m_round % m_evaluationInterval == 0 || m_round >= m_rounds)
         {
-            const learning::Evaluation ev = m_model->Evaluate();
+            learning::Evaluation ev;
+            {
+                FedMoeWallTimer timer(m_wallEvaluation);
+                ev = m_model->Evaluate();
+            }
             record.testAccuracy = ev.accuracy;
             record.testLoss = ev.loss;
             record.routingEntropy = ev.routingEntropyBits;

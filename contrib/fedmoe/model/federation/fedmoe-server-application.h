@@ -123,6 +123,12 @@ class FedMoeServerApplication : public Application
     uint64_t GetBytesDown() const;
     /** \return total application bytes clients -> server */
     uint64_t GetBytesUp() const;
+    /** \return wall-clock seconds spent encoding ASSIGNs and decoding UPDATEs */
+    double GetSerialisationWallSeconds() const;
+    /** \return wall-clock seconds spent merging updates */
+    double GetAggregationWallSeconds() const;
+    /** \return wall-clock seconds spent evaluating the global model */
+    double GetEvaluationWallSeconds() const;
     /** \return one record per client that said HELLO */
     std::vector<FedMoeClientRecord> GetClientRecords() const;
     /** \return the policy in use */
@@ -330,6 +336,9 @@ class FedMoeServerApplication : public Application
     uint64_t m_roundBytesUp{0};                           //!< this round
     uint64_t m_bytesDown{0};                              //!< total
     uint64_t m_bytesUp{0};                                //!< total
+    double m_wallSerialisation{0};                        //!< wall s: codec and framing
+    double m_wallAggregation{0};                          //!< wall s: Aggregate()
+    double m_wallEvaluation{0};                           //!< wall s: Evaluate()
     uint64_t m_rejected{0};                               //!< messages rejected
     uint64_t m_dropped{0};                                //!< participants dropped
     std::vector<FedMoeRoundRecord> m_records;             //!< per round

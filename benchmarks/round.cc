@@ -1,0 +1,110 @@
+/*
+ * fedmoe-bench-round: wall time per round of the default scenario
+ * (fedmoe-wifi-edge: Fashion-MNIST, 8 experts of width 32, top-2, 2 per client)
+ * at 20, 200 and 1,000 clients, split into training (LibTorch, the executor),
+ * serialisation (codec and framing in server and clients), aggregation,
+ * evaluation, and the rest: the packet-level network simulation and the
+ * applications' event handling. Data loading and building the network are
+ * reported apart (once per run, not per round).
+ *
+ * Goal (issue 5): at 20 clients at most 15 % of a round's wall time outside
+ * training; at 200 and 1,000 clients the split says where the time goes.
+ *
+ * Usage: fedmoe-bench-round [--configs=wifi:20,wifi:200,p2p:200,p2p:1000] [--rounds=2]
+ *   A config is NETWORK:CLIENTS with NETWORK wifi or p2p. Wi-Fi at 1,000
+ *   clients is left out of the default list: one 802.11ax cell simulates about
+ *   2 MB of payload per wall second, so a round of 1,000 clients (~500 MB)
+ *   takes minutes.
+ */
+
+#include "ns3/command-line.h"
+#include "ns3/fedmoe-scenario.h"
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace ns3;
+
+namespace
+{
+
+/// Share of \p part in \p whole, in percent.
+double
+Percent(double part, double whole)
+{
+    return whole > 0 ? 100.0 * part / whole : 0.0;
+}
+
+} // namespace
+
+int
+main(int argc, char** argv)
+{
+    std::string configs = "wifi:20,wifi:200,p2p:200,p2p:1000";
+    uint32_t rounds = 2;
+    std::string outDir = "results/bench-round";
+    CommandLine cmd(__FILE__);
+    cmd.AddValue("configs", "Comma-separated NETWORK:CLIENTS (NETWORK: wifi or p2p)", configs);
+    cmd.AddValue("rounds", "Rounds per configuration (>= 1)", rounds);
+    cmd.AddValue("outDir", "Where the runs' records go", outDir);
+    cmd.Parse(argc, argv);
+    if (rounds < 1)
+    {
+        std::cerr << "fedmoe-bench-round: --rounds=0: at least 1\n";
+        return 2;
+    }
+
+    std::vector<FedMoeScenario> scenarios;
+    std::stringstream list(configs);
+    std::string item;
+    while (std::getline(list, item, ','))
+    {
+        const auto colon = item.find(':');
+        FedMoeScenario s; // the defaults of fedmoe-wifi-edge
+        s.network = item.substr(0, colon);
+        s.clients
+            = colon == std::string::npos ? 0 : std::strtoul(item.c_str() + colon + 1, nullptr, 10);
+        s.rounds = rounds;
+        s.progress = false;
+        s.outDir = outDir + "/" + s.network + "-" + std::to_string(s.clients);
+        const std::string invalid = s.Validate();
+        if (colon == std::string::npos || !invalid.empty())
+        {
+            std::cerr << "fedmoe-bench-round: bad config '" << item << "'"
+                      << (invalid.empty() ? "" : ": " + invalid)
+                      << " (expected NETWORK:CLIENTS, e.g. wifi:20)\n";
+            return 2;
+        }
+        scenarios.push_back(s);
+    }
+
+    std::printf("fedmoe-bench-round: the default scenario (Fashion-MNIST, E=8 experts of "
+                "width 32, top-2, 2 per client, %u rounds)\n",
+                rounds);
+    std::printf("%-6s %7s %9s %8s | %8s %8s %8s %8s %8s | %9s %9s %8s\n", "net", "clients",
+                "s/round", "setup s", "train%", "serial%", "aggr%", "eval%", "network%", "MB/round",
+                "net MB/s", "dropped");
+    for (const auto& s : scenarios)
+    {
+        FedMoeScenarioResult r = s.Run();
+        const double run = r.wallS - r.setupWallS; // the rounds themselves
+        const double megabytes = double(r.bytesDown + r.bytesUp) / 1e6;
+        const double rounds = std::max<uint32_t>(1, r.roundsCompleted);
+        std::printf("%-6s %7u %9.2f %8.2f | %8.1f %8.1f %8.1f %8.1f %8.1f | %9.1f %9.1f %8llu%s\n",
+                    s.network.c_str(), s.clients, run / rounds, r.setupWallS,
+                    Percent(r.trainingWallS, run), Percent(r.serialisationWallS, run),
+                    Percent(r.aggregationWallS, run), Percent(r.evaluationWallS, run),
+                    Percent(r.NetworkWallS(), run), megabytes / rounds,
+                    r.NetworkWallS() > 0 ? megabytes / r.NetworkWallS() : 0.0,
+                    static_cast<unsigned long long>(r.dropped),
+                    r.error.empty() ? "" : ("  (" + r.error + ")").c_str());
+        std::fflush(stdout);
+    }
+    std::printf("(percentages of the rounds' wall time, setup excluded; network = the "
+                "packet-level simulation and the applications' event handling; net MB/s = "
+                "payload bytes simulated per wall second of it)\n");
+    return 0;
+}
