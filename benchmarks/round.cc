@@ -93,6 +93,11 @@ main(int argc, char** argv)
         const double run = r.wallS - r.setupWallS; // the rounds themselves
         const double megabytes = double(r.bytesDown + r.bytesUp) / 1e6;
         const double rounds = std::max<uint32_t>(1, r.roundsCompleted);
+        double participants = 0;
+        for (const auto& record : r.rounds)
+        {
+            participants += record.participants;
+        }
         std::printf("%-6s %7u %9.2f %8.2f | %8.1f %8.1f %8.1f %8.1f %8.1f | %9.1f %9.1f %8llu%s\n",
                     s.network.c_str(), s.clients, run / rounds, r.setupWallS,
                     Percent(r.trainingWallS, run), Percent(r.serialisationWallS, run),
@@ -103,8 +108,10 @@ main(int argc, char** argv)
                     r.error.empty() ? "" : ("  (" + r.error + ")").c_str());
         std::fflush(stdout);
     }
-    std::printf("(percentages of the rounds' wall time, setup excluded; network = the "
-                "packet-level simulation and the applications' event handling; net MB/s = "
-                "payload bytes simulated per wall second of it)\n");
+    std::printf(
+        "(active: participants per round; dropped: updates that missed the deadline, "
+        "in all rounds;\n percentages of the rounds' wall time, setup excluded; network = the "
+        "packet-level simulation and the applications' event handling; net MB/s = "
+        "payload bytes simulated per wall second of it)\n");
     return 0;
 }

@@ -353,14 +353,14 @@ main(int argc, char** argv)
     FedMoeScenario base;
     base.outDir = "results/fedmoe-strategy-comparison";
     base.network = "p2p";
-    base.rounds = 30;
+    base.rounds = 40;
     base.hidden = 4;
     base.alignWeight = 1.0;
     base.gateAggregation = "all";
     base.targetAccuracy = 0.6;
     base.progress = false;
     std::string policyList = "random,greedy,load-balanced,channel-aware";
-    uint32_t seeds = 3;
+    uint32_t seeds = 5;
     bool ablation = true;
     bool plots = true;
 

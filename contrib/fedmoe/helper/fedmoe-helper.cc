@@ -93,6 +93,7 @@ FedMoeHelper::SetClientStartTime(Time start, Time stagger)
 {
     m_clientStart = start;
     m_clientStagger = stagger;
+    m_staggerSet = true;
 }
 
 ApplicationContainer
@@ -138,6 +139,11 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
     m_server->SetStartTime(Seconds(0));
     apps.Add(m_server);
 
+    // Default: 100 ms apart, but all started within 8 s, before the server's
+    // default HelloTimeout (10 s) opens the first round.
+    const Time stagger
+        = m_staggerSet ? m_clientStagger
+                       : std::min(MilliSeconds(100), Seconds(8.0 / std::max(1u, clients.GetN())));
     for (uint32_t i = 0; i < clients.GetN(); ++i)
     {
         Ptr<FedMoeClientApplication> client = m_clientFactory.Create<FedMoeClientApplication>();
@@ -148,7 +154,7 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
         client->SetExecutor(m_executor);
         client->SetShard(m_shards[i]);
         clients.Get(i)->AddApplication(client);
-        client->SetStartTime(m_clientStart + m_clientStagger * i);
+        client->SetStartTime(m_clientStart + stagger * i);
         m_clients.push_back(client);
         apps.Add(client);
     }

@@ -99,7 +99,8 @@ class FedMoeHelper
 
     /**
      * \brief When the clients start (the server starts at 0): client i at
-     *        start + i x stagger.
+     *        start + i x stagger. Without a call: 1 s, and 100 ms apart but
+     *        all within 8 s (so before the server's default HelloTimeout).
      * \param start time (Wi-Fi stations need a moment to associate)
      * \param stagger gap between two clients' starts (connection setups
      *        that all collide on a Wi-Fi channel can stall for good)
@@ -160,6 +161,7 @@ class FedMoeHelper
     ObjectFactory m_executorFactory;                         //!< executor
     Time m_clientStart;                                      //!< client start time
     Time m_clientStagger;                                    //!< gap between two client starts
+    bool m_staggerSet{false};                                //!< SetClientStartTime() was called
     std::shared_ptr<fedmoe::learning::FederatedMoe> m_model; //!< built by Install
     std::vector<std::vector<int64_t>> m_shards;              //!< per client
     Ptr<FedMoeTrainingExecutor> m_executor;                  //!< built by Install
