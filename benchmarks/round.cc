@@ -84,9 +84,9 @@ main(int argc, char** argv)
     std::printf("fedmoe-bench-round: the default scenario (Fashion-MNIST, E=8 experts of "
                 "width 32, top-2, 2 per client, %u rounds)\n",
                 rounds);
-    std::printf("%-6s %7s %9s %8s | %8s %8s %8s %8s %8s | %9s %9s %8s\n", "net", "clients",
-                "s/round", "setup s", "train%", "serial%", "aggr%", "eval%", "network%", "MB/round",
-                "net MB/s", "dropped");
+    std::printf("%-6s %7s %6s %9s %8s | %8s %8s %8s %8s %8s | %9s %9s %8s\n", "net", "clients",
+                "active", "s/round", "setup s", "train%", "serial%", "aggr%", "eval%", "network%",
+                "MB/round", "net MB/s", "dropped");
     for (const auto& s : scenarios)
     {
         FedMoeScenarioResult r = s.Run();
@@ -98,8 +98,9 @@ main(int argc, char** argv)
         {
             participants += record.participants;
         }
-        std::printf("%-6s %7u %9.2f %8.2f | %8.1f %8.1f %8.1f %8.1f %8.1f | %9.1f %9.1f %8llu%s\n",
-                    s.network.c_str(), s.clients, run / rounds, r.setupWallS,
+        std::printf("%-6s %7u %6.0f %9.2f %8.2f | %8.1f %8.1f %8.1f %8.1f %8.1f | %9.1f %9.1f "
+                    "%8llu%s\n",
+                    s.network.c_str(), s.clients, participants / rounds, run / rounds, r.setupWallS,
                     Percent(r.trainingWallS, run), Percent(r.serialisationWallS, run),
                     Percent(r.aggregationWallS, run), Percent(r.evaluationWallS, run),
                     Percent(r.NetworkWallS(), run), megabytes / rounds,
