@@ -11,6 +11,7 @@
 #include "evaluator.h"
 #include "local-trainer.h"
 #include "moe-network.h"
+#include "require.h"
 #include "tensor-codec.h"
 
 #include <algorithm>
@@ -29,15 +30,6 @@ namespace
 
 /// Debian's dataset-fashion-mnist installs here.
 const char* const kDefaultFashionMnistDir = "/usr/share/datasets/fashion-mnist";
-
-void
-Require(bool ok, const std::string& what)
-{
-    if (!ok)
-    {
-        throw std::invalid_argument(what);
-    }
-}
 
 /// Detached copies of \p params, to decode into without touching them.
 std::vector<torch::Tensor>

@@ -6,6 +6,7 @@
 #include "local-trainer.h"
 
 #include "mlp-moe-kernel.h"
+#include "require.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,15 +22,6 @@ namespace learning
 
 namespace
 {
-
-void
-Require(bool ok, const std::string& what)
-{
-    if (!ok)
-    {
-        throw std::invalid_argument(what);
-    }
-}
 
 /// The optimiser over the trained parameters.
 std::unique_ptr<torch::optim::Optimizer>

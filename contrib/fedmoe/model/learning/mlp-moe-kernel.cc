@@ -16,6 +16,8 @@
 
 #include "mlp-moe-kernel.h"
 
+#include "require.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -29,13 +31,11 @@ namespace learning
 namespace
 {
 
+/// Check() with the class name in front of the message.
 void
-Require(bool ok, const std::string& what)
+Check(bool ok, const std::string& what)
 {
-    if (!ok)
-    {
-        throw std::invalid_argument("MlpMoeKernel: " + what);
-    }
+    Require(ok, "MlpMoeKernel: " + what);
 }
 
 /// The gradient tensor of \p p, allocated (contiguous, p's shape) if missing.
@@ -75,16 +75,16 @@ MlpMoeKernel::MlpMoeKernel(MoeNetwork& net, std::vector<int64_t> allowed)
     : m_shape(net->Shape()),
       m_allowed(std::move(allowed))
 {
-    Require(m_shape.expertKind == "mlp",
-            "experts are '" + m_shape.expertKind + "'; the kernel handles 'mlp' only");
-    Require(!m_allowed.empty(), "no allowed expert");
+    Check(m_shape.expertKind == "mlp",
+          "experts are '" + m_shape.expertKind + "'; the kernel handles 'mlp' only");
+    Check(!m_allowed.empty(), "no allowed expert");
     for (size_t i = 0; i < m_allowed.size(); ++i)
     {
-        Require(m_allowed[i] >= 0 && m_allowed[i] < m_shape.experts,
-                "expert id " + std::to_string(m_allowed[i]) + " outside [0, "
-                    + std::to_string(m_shape.experts) + ")");
-        Require(i == 0 || m_allowed[i] > m_allowed[i - 1],
-                "allowed expert ids must be sorted and distinct");
+        Check(m_allowed[i] >= 0 && m_allowed[i] < m_shape.experts,
+              "expert id " + std::to_string(m_allowed[i]) + " outside [0, "
+                  + std::to_string(m_shape.experts) + ")");
+        Check(i == 0 || m_allowed[i] > m_allowed[i - 1],
+              "allowed expert ids must be sorted and distinct");
     }
     m_k = std::min<int64_t>(m_shape.topK, int64_t(m_allowed.size()));
 
@@ -92,8 +92,8 @@ MlpMoeKernel::MlpMoeKernel(MoeNetwork& net, std::vector<int64_t> allowed)
     for (auto e : m_allowed)
     {
         auto p = net->ExpertParameters(e);
-        Require(p.size() == 4, "expert " + std::to_string(e) + " has " + std::to_string(p.size())
-                                   + " parameter tensors, expected 4");
+        Check(p.size() == 4, "expert " + std::to_string(e) + " has " + std::to_string(p.size())
+                                 + " parameter tensors, expected 4");
         m_bound.push_back(p[0]);
         m_bound.push_back(p[1]);
         m_w2.push_back(p[2]);
@@ -106,8 +106,8 @@ MlpMoeKernel::MlpMoeKernel(MoeNetwork& net, std::vector<int64_t> allowed)
     all.insert(all.end(), gate.begin(), gate.end());
     for (const auto& p : all)
     {
-        Require(p.scalar_type() == torch::kFloat32 && p.device().is_cpu(),
-                "parameters must be float32 CPU tensors");
+        Check(p.scalar_type() == torch::kFloat32 && p.device().is_cpu(),
+              "parameters must be float32 CPU tensors");
     }
     m_rows = int64_t(m_allowed.size()) * m_shape.hidden + m_shape.experts;
     const auto f = torch::TensorOptions().dtype(torch::kFloat32);
@@ -207,21 +207,21 @@ MlpMoeKernel::Step(const torch::Tensor& xIn, const torch::Tensor& yIn, double au
     const int64_t classes = m_shape.classes;
     const int64_t nAllowed = int64_t(m_allowed.size());
     const int64_t k = m_k;
-    Require(batch >= 1, "empty batch");
-    Require(xIn.scalar_type() == torch::kFloat32, "inputs must be float32");
-    Require(xIn.numel() == batch * m_shape.inputSize,
-            "inputs have " + std::to_string(xIn.numel() / batch) + " features per sample, expected "
-                + std::to_string(m_shape.inputSize));
-    Require(yIn.scalar_type() == torch::kInt64 && yIn.dim() == 1 && yIn.size(0) == batch,
-            "labels must be int64 [" + std::to_string(batch) + "]");
+    Check(batch >= 1, "empty batch");
+    Check(xIn.scalar_type() == torch::kFloat32, "inputs must be float32");
+    Check(xIn.numel() == batch * m_shape.inputSize,
+          "inputs have " + std::to_string(xIn.numel() / batch) + " features per sample, expected "
+              + std::to_string(m_shape.inputSize));
+    Check(yIn.scalar_type() == torch::kInt64 && yIn.dim() == 1 && yIn.size(0) == batch,
+          "labels must be int64 [" + std::to_string(batch) + "]");
     const torch::Tensor x = xIn.reshape({batch, m_shape.inputSize}).contiguous();
     const torch::Tensor y = yIn.contiguous();
     const int64_t* label = y.data_ptr<int64_t>();
     for (int64_t b = 0; b < batch; ++b)
     {
-        Require(label[b] >= 0 && label[b] < classes, "label " + std::to_string(label[b])
-                                                         + " outside [0, " + std::to_string(classes)
-                                                         + ")");
+        Check(label[b] >= 0 && label[b] < classes, "label " + std::to_string(label[b])
+                                                       + " outside [0, " + std::to_string(classes)
+                                                       + ")");
     }
     Resize(batch);
 
