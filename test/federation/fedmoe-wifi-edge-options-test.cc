@@ -4,43 +4,24 @@
  * written.
  */
 
-#include <gtest/gtest.h>
-#include <sys/wait.h>
+#include "run-program.h"
 
-#include <array>
-#include <cstdio>
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
+using fedmoe_test::Outcome;
 
 namespace
 {
 
-struct Outcome
-{
-    int exitCode;
-    std::string output;
-};
-
 Outcome
 RunExample(const std::string& args)
 {
-    const std::string cmd
-        = std::string(FEDMOE_BINARY_DIR) + "/bin/fedmoe-wifi-edge " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe)
-    {
-        return {-1, "popen failed"};
-    }
-    std::string out;
-    std::array<char, 512> buf;
-    while (fgets(buf.data(), buf.size(), pipe))
-    {
-        out += buf.data();
-    }
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    return fedmoe_test::RunProgram("fedmoe-wifi-edge", args);
 }
 
 } // namespace
