@@ -377,18 +377,21 @@ main(int argc, char** argv)
 
     const std::vector<std::string> policies = Split(policyList);
     const std::vector<std::string> known = FedMoeAlignmentPolicy::Names();
+    std::string knownList;
+    for (const auto& name : known)
+    {
+        knownList += (knownList.empty() ? "" : ", ") + name;
+    }
     std::string invalid = base.Validate();
     if (invalid.empty() && policies.empty())
     {
-        invalid = "--policies is empty; give one or more of the known policies";
+        invalid = "--policies is empty; give one or more of: " + knownList;
     }
     for (const auto& p : policies)
     {
         if (invalid.empty() && std::find(known.begin(), known.end(), p) == known.end())
         {
-            invalid = "--policies: '" + p
-                      + "' is unknown; allowed: random, greedy, "
-                        "load-balanced, channel-aware, min-cost-flow";
+            invalid = "--policies: '" + p + "' is unknown; allowed: " + knownList;
         }
     }
     if (invalid.empty() && (seeds < 1 || seeds > 100))
