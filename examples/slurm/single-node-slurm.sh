@@ -85,6 +85,8 @@ cleanup() {
     if [ "${KEEP:-0}" = 1 ]; then say "kept $WORK"; else rm -rf "$WORK" 2>/dev/null || rm -rf "$WORK" || true; fi
 }
 trap cleanup EXIT
+# A time limit (CTest's, timeout's) sends TERM: stop the daemons then too.
+trap 'exit 1' INT TERM
 
 # --- munge: the key, and a daemon unless one already answers ----------------
 if [ ! -s /etc/munge/munge.key ]; then
@@ -113,7 +115,7 @@ NODE="$(hostname -s)"
 mkdir -p "$WORK/state" "$WORK/spool"
 cat > "$WORK/slurm.conf" <<CONF
 ClusterName=fedmoe
-SlurmctldHost=$NODE
+SlurmctldHost=$NODE(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 SlurmctldPort=$PORT
@@ -137,18 +139,34 @@ AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/none
 MaxArraySize=10001
-NodeName=$NODE CPUs=$(nproc) State=UNKNOWN
+NodeName=$NODE NodeAddr=127.0.0.1 NodeHostname=$NODE CPUs=$(nproc) State=UNKNOWN
 PartitionName=local Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 CONF
+# slurmd initialises a cgroup plugin even with proctrack/linuxproc and task/none,
+# and by default (CgroupPlugin=autodetect) fails where no cgroup filesystem is
+# mounted at /sys/fs/cgroup (a container, a chroot). Without one, Slurm 23.02 and
+# later take CgroupPlugin=disabled; 22.05 (Debian 12) has no such value, but its
+# cgroup/v1 plugin, named explicitly, loads without a mount and is never asked
+# for a hierarchy by the plugins above.
+cgroup_mounted() { grep -qE ' /sys/fs/cgroup[^ ]* .* - cgroup2? ' /proc/self/mountinfo 2>/dev/null; }
+if ! cgroup_mounted; then
+    slurm_version="$(slurmd -V 2>/dev/null | awk '{ print $2 }')"
+    if [ "$(printf '%s\n%s\n' 23.02 "${slurm_version:-0}" | sort -V | head -1)" = 23.02 ]; then
+        echo "CgroupPlugin=disabled" > "$WORK/cgroup.conf"
+    else
+        echo "CgroupPlugin=cgroup/v1" > "$WORK/cgroup.conf"
+    fi
+    say "no cgroup filesystem at /sys/fs/cgroup: Slurm ${slurm_version:-?} runs with $(cat "$WORK/cgroup.conf")"
+fi
 export SLURM_CONF="$WORK/slurm.conf"
 slurmctld -f "$SLURM_CONF" -i || { say "slurmctld did not start:"; cat "$WORK/slurmctld.log" >&2; exit 1; }
 slurmd -f "$SLURM_CONF" -N "$NODE" || { say "slurmd did not start:"; cat "$WORK/slurmd.log" >&2; exit 1; }
 for _ in $(seq 100); do
-    state="$(sinfo -h -n "$NODE" -o %t 2>/dev/null || true)"
+    state="$(timeout 5 sinfo -h -n "$NODE" -o %t 2>/dev/null || true)"
     [ "$state" = idle ] && break
     sleep 0.3
 done
-[ "$state" = idle ] || { say "node $NODE is '$state', not idle:"; tail -20 "$WORK/slurmctld.log" "$WORK/slurmd.log" >&2; exit 1; }
+[ "$state" = idle ] || { say "node $NODE is '$state', not idle:"; tail -n 20 "$WORK/slurmctld.log" "$WORK/slurmd.log" >&2; exit 1; }
 say "Slurm up: node $NODE, $(nproc) CPUs ($(( $(date +%s) - start_time )) s)"
 
 # --- the campaign, locally and through Slurm -----------------------------------

@@ -5,6 +5,8 @@
  * real training.
  */
 
+#include "../model/compat/fedmoe-ns3-compat.h"
+
 #include "ns3/boolean.h"
 #include "ns3/channel-estimator.h"
 #include "ns3/channel-probe.h"
@@ -151,10 +153,20 @@ class FedmoeProfileValidationTestCase : public TestCase
  * and the segments lost in that overshoot are sent twice. That overshoot is
  * bounded by the window growth of one RTT, about a tenth of this transfer's
  * segments, so the upper bound is ideal x 1.10 (ns-3 3.37: ~49 of 691
- * segments retransmitted, 0.912 s). A tighter, exact check: the link is busy
- * the whole time, i.e. duration = 10 ms + (bytes the client's device actually
- * put on the wire, retransmissions included) x 8 / 10 Mbit/s + 5 ms, within
- * 1 % (ACK and FIN bytes counted, idle slots during recovery not).
+ * segments retransmitted, 0.912 s). A tighter check: the link is busy except
+ * during loss recovery, i.e. duration = 10 ms + (bytes the client's device
+ * actually put on the wire, retransmissions included) x 8 / 10 Mbit/s + 5 ms
+ * + idle time in recovery. How much idle time depends on ns-3's PRR recovery
+ * (the default, TcpPrrRecovery, on both releases): 3.37's PRR uses the
+ * slow-start reduction bound (ReductionBound=SSRB), which sends a segment for
+ * every one delivered and keeps the link busy; 3.43's PRR (the ReductionBound
+ * attribute is gone and DoRecovery is told whether an ACK is a duplicate, as
+ * in the PRR update published as RFC 9937) grows the pipe by slow start only
+ * on ACKs that advance the window, so the pipe can drain below the
+ * bandwidth-delay product for up to one round trip of a recovery episode.
+ * Slow-start overshoot causes one episode per transfer, so the idle time is
+ * at most one RTT per transfer: 5 x (10 ms + 1.2 ms for one segment) = 56 ms
+ * (measured over the five transfers: 3.37 0.02 ms, 3.43 50.2 ms).
  * Goodput = 8e6 bit / duration, so the estimator's goodput is within the
  * same 10 % of 8e6 / ideal; its EWMA of five identical samples equals them.
  */
@@ -205,7 +217,10 @@ class FedmoeP2pTcpTestCase : public TestCase
             total += d.GetSeconds();
         }
         const double busy = 5 * 0.015 + wireBytes * 8 / 10e6;
-        NS_TEST_EXPECT_MSG_EQ_TOL(total, busy, busy * 0.01, "link idle during the transfers");
+        const double recoveryIdleMax = 5 * (0.010 + 1502 * 8 / 10e6);
+        NS_TEST_EXPECT_MSG_GT_OR_EQ(total, busy * 0.999, "faster than the bytes on the wire");
+        NS_TEST_EXPECT_MSG_LT_OR_EQ(total, busy + recoveryIdleMax,
+                                    "link idle for more than one RTT per recovery episode");
         const ChannelEstimate e = estimator->GetEstimate(0);
         const double idealGoodput = 8e6 / ideal;
         NS_TEST_ASSERT_MSG_EQ(e.transferSamples, 5u, "one sample per transfer");
@@ -402,14 +417,14 @@ class FedmoeTestSuite : public TestSuite
 {
   public:
     FedmoeTestSuite()
-        : TestSuite("fedmoe", UNIT)
+        : TestSuite("fedmoe", FedMoeCompat::TEST_SUITE_UNIT)
     {
-        AddTestCase(new FedmoeComputeTimeTestCase, TestCase::QUICK);
-        AddTestCase(new FedmoeProfileValidationTestCase, TestCase::QUICK);
-        AddTestCase(new FedmoeP2pTcpTestCase, TestCase::QUICK);
-        AddTestCase(new FedmoeWifiNearFarTestCase, TestCase::QUICK);
-        AddTestCase(new FedmoePcapTestCase, TestCase::QUICK);
-        AddTestCase(new FedmoeRoundsTestCase, TestCase::QUICK);
+        AddTestCase(new FedmoeComputeTimeTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeProfileValidationTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeP2pTcpTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeWifiNearFarTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoePcapTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeRoundsTestCase, FedMoeCompat::TEST_QUICK);
     }
 };
 

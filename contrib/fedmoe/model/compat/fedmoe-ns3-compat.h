@@ -1,0 +1,34 @@
+/*
+ * What differs between the ns-3 releases fedmoe builds against (Debian 12's
+ * ns-3 3.37, Debian 13's 3.43), in one place. Everything else in the module
+ * uses API present in both. Build-level differences (target names, the C++
+ * standard) are in cmake/FedMoeNs3.cmake.
+ */
+
+#ifndef FEDMOE_NS3_COMPAT_H
+#define FEDMOE_NS3_COMPAT_H
+
+#include "ns3/test.h"
+#include "ns3/version-defines.h"
+
+namespace ns3
+{
+namespace FedMoeCompat
+{
+
+#if NS3_VERSION_MAJOR == 3 && NS3_VERSION_MINOR < 42
+/// A quick TestCase (TestCase::QUICK, a plain enum up to ns-3.41).
+constexpr auto TEST_QUICK = TestCase::QUICK;
+/// A unit TestSuite (TestSuite::UNIT, a plain enum up to ns-3.41).
+constexpr auto TEST_SUITE_UNIT = TestSuite::UNIT;
+#else
+/// A quick TestCase (ns-3.42 made the durations an enum class).
+constexpr auto TEST_QUICK = TestCase::Duration::QUICK;
+/// A unit TestSuite (ns-3.42 made the suite types an enum class).
+constexpr auto TEST_SUITE_UNIT = TestSuite::Type::UNIT;
+#endif
+
+} // namespace FedMoeCompat
+} // namespace ns3
+
+#endif // FEDMOE_NS3_COMPAT_H
