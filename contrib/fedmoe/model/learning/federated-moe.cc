@@ -12,6 +12,7 @@
 #include "local-trainer.h"
 #include "moe-network.h"
 #include "require.h"
+#include "server-optimizer.h"
 #include "tensor-codec.h"
 
 #include <algorithm>
@@ -41,17 +42,6 @@ EmptyLike(const std::vector<torch::Tensor>& params)
         out.push_back(torch::empty_like(p).detach());
     }
     return out;
-}
-
-/// Copies values into parameters without autograd.
-void
-Assign(std::vector<torch::Tensor> params, const std::vector<torch::Tensor>& values)
-{
-    torch::NoGradGuard noGrad;
-    for (size_t i = 0; i < params.size(); ++i)
-    {
-        params[i].copy_(values[i]);
-    }
 }
 
 std::vector<int64_t>
@@ -87,6 +77,30 @@ WorkerNetwork(const MoeShape& shape)
 
 } // namespace
 
+namespace
+{
+
+ServerOptimizerOptions
+ToServerOptimizerOptions(const AggregationOptions& a)
+{
+    ServerOptimizerOptions o;
+    o.kind = a.serverOptimizer;
+    o.learningRate = a.serverLearningRate;
+    o.momentum = a.serverMomentum;
+    o.beta2 = a.serverBeta2;
+    o.epsilon = a.serverEpsilon;
+    return o;
+}
+
+bool
+SameRule(const ServerOptimizerOptions& a, const ServerOptimizerOptions& b)
+{
+    return a.kind == b.kind && a.learningRate == b.learningRate && a.momentum == b.momentum
+           && a.beta2 == b.beta2 && a.epsilon == b.epsilon;
+}
+
+} // namespace
+
 void
 ValidateAggregationOptions(const AggregationOptions& options)
 {
@@ -96,6 +110,14 @@ ValidateAggregationOptions(const AggregationOptions& options)
     Require(options.trimFraction >= 0 && options.trimFraction < 0.5,
             "AggregationOptions: trimFraction " + std::to_string(options.trimFraction)
                 + " must be in [0, 0.5)");
+    try
+    {
+        ValidateServerOptimizerOptions(ToServerOptimizerOptions(options));
+    }
+    catch (const std::invalid_argument& e)
+    {
+        throw std::invalid_argument(std::string("AggregationOptions: ") + e.what());
+    }
 }
 
 /// LibTorch state of a FederatedMoe.
@@ -115,6 +137,7 @@ class FederatedMoe::Impl
     torch::Tensor m_testY;        //!< [M]
     int64_t m_classes = 0;        //!< classes
     MoeNetwork m_global{nullptr}; //!< the global model
+    ServerOptimizer m_server;     //!< moves the global model towards each merge
 };
 
 namespace
@@ -407,6 +430,11 @@ FederatedMoe::Aggregate(const std::vector<TrainResult>& updates, const Aggregati
         return;
     }
     const MergeRule rule = ParseMergeRule(options.rule);
+    const ServerOptimizerOptions server = ToServerOptimizerOptions(options);
+    if (!SameRule(server, d.m_server.GetOptions()))
+    {
+        d.m_server = ServerOptimizer(server);
+    }
 
     for (int64_t e = 0; e < experts; ++e)
     {
@@ -425,8 +453,8 @@ FederatedMoe::Aggregate(const std::vector<TrainResult>& updates, const Aggregati
         }
         if (!versions.empty())
         {
-            Assign(d.m_global->ExpertParameters(e),
-                   MergeParameters(versions, weights, rule, options.trimFraction));
+            d.m_server.Step("expert-" + std::to_string(e), d.m_global->ExpertParameters(e),
+                            MergeParameters(versions, weights, rule, options.trimFraction));
         }
     }
 
@@ -437,12 +465,17 @@ FederatedMoe::Aggregate(const std::vector<TrainResult>& updates, const Aggregati
     }
     if (options.gate == "all")
     {
-        Assign(d.m_global->GateParameters(),
-               MergeParameters(gates, sampleWeights, rule, options.trimFraction));
+        d.m_server.Step("gate", d.m_global->GateParameters(),
+                        MergeParameters(gates, sampleWeights, rule, options.trimFraction));
         return;
     }
-    // Row e of the gate (its weight row and bias) from the clients assigned e only.
-    auto gate = d.m_global->GateParameters();
+    // Row e of the gate (its weight row and bias) from the clients assigned e
+    // only; a row nobody was assigned merges to itself.
+    std::vector<torch::Tensor> gate;
+    for (const auto& p : d.m_global->GateParameters())
+    {
+        gate.push_back(p.detach().clone());
+    }
     for (int64_t e = 0; e < experts; ++e)
     {
         std::vector<std::vector<torch::Tensor>> rows;
@@ -463,6 +496,7 @@ FederatedMoe::Aggregate(const std::vector<TrainResult>& updates, const Aggregati
             gate[1][e].copy_(merged[1]);
         }
     }
+    d.m_server.Step("gate", d.m_global->GateParameters(), gate);
 }
 
 Evaluation

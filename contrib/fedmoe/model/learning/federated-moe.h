@@ -60,6 +60,13 @@ struct AggregationOptions
                                //!< "assigned": gate row e over the clients assigned e
     std::string rule = "mean"; //!< "mean" (weighted FedAvg) | "median" | "trimmed-mean"
     double trimFraction = 0.2; //!< share cut from each end by "trimmed-mean", in [0, 0.5)
+    /// How the global model moves towards the merge (see ServerOptimizer):
+    /// "none" (FedAvg: take it), "momentum" (FedAvgM), "adam" (FedAdam).
+    std::string serverOptimizer = "none";
+    double serverLearningRate = 1.0; //!< server step size, > 0
+    double serverMomentum = 0.9;     //!< FedAvgM's beta / FedAdam's beta1, in [0, 1)
+    double serverBeta2 = 0.99;       //!< FedAdam's second-moment decay, in [0, 1)
+    double serverEpsilon = 1e-3;     //!< FedAdam's adaptivity tau, > 0
 };
 
 /**
@@ -168,6 +175,9 @@ class FederatedMoe
      * \brief Merges updates into the global model: expert e is the average of
      *        the updates that trained it, weighted by samples routed to e (or a
      *        robust rule); the gate as \p options say; untrained experts stay.
+     *        The server optimizer then steps each merged group from the global
+     *        model towards its merge, keeping its moments across calls (they
+     *        restart when the server-optimizer options change).
      * \throws std::invalid_argument for a bad update (bytes, ids), before any change
      */
     void Aggregate(const std::vector<TrainResult>& updates, const AggregationOptions& options);
