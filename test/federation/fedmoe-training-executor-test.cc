@@ -7,6 +7,7 @@
 #include "fedmoe-scenario.h"
 
 #include "ns3/federated-moe.h"
+#include "ns3/fedmoe-job-messages.h"
 #include "ns3/fedmoe-payload.h"
 #include "ns3/fedmoe-training-executor.h"
 
@@ -53,7 +54,7 @@ struct Fixture
         {
             a.expertParams.push_back(model->EncodeExpert(e));
         }
-        return FedMoeTrainingExecutor::MakeJob(client, a, executor->GetShard(client));
+        return FedMoeJobMessages::MakeJob(client, a, executor->GetShard(client));
     }
 
     std::shared_ptr<learning::FederatedMoe> model;
@@ -136,10 +137,10 @@ TEST(FedMoeTrainingExecutor, UpdatePayloadCarriesTheResult)
     Fixture f;
     const learning::TrainJob job = f.Job(2, {1, 3}, 5);
     const learning::TrainResult r = f.model->Train(job);
-    const FedMoeBytes bytes = FedMoePayload::Encode(FedMoeTrainingExecutor::ToUpdate(r));
+    const FedMoeBytes bytes = FedMoePayload::Encode(FedMoeJobMessages::ToUpdate(r));
     FedMoeUpdate decoded;
     ASSERT_EQ(FedMoePayload::Decode(bytes, decoded), "");
-    const learning::TrainResult back = FedMoeTrainingExecutor::FromUpdate(2, decoded);
+    const learning::TrainResult back = FedMoeJobMessages::FromUpdate(2, decoded);
     EXPECT_EQ(back.experts, r.experts);
     EXPECT_EQ(back.gate, r.gate);
     EXPECT_EQ(back.expertParams, r.expertParams);

@@ -5,6 +5,7 @@
 
 #include "fedmoe-helper.h"
 
+#include "ns3/boolean.h"
 #include "ns3/compute-model.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
@@ -138,6 +139,7 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
     server->AddApplication(m_server);
     m_server->SetStartTime(Seconds(0));
     apps.Add(m_server);
+    ConnectSinks();
 
     // Default: 100 ms apart, but all started within 8 s, before the server's
     // default HelloTimeout (10 s) opens the first round.
@@ -159,6 +161,33 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
         apps.Add(client);
     }
     return apps;
+}
+
+void
+FedMoeHelper::ConnectSinks()
+{
+    StringValue outDir;
+    m_server->GetAttribute("OutputDirectory", outDir);
+    if (!outDir.Get().empty())
+    {
+        m_recorder = std::make_unique<FedMoeRecorder>(outDir.Get());
+        m_server->TraceConnectWithoutContext(
+            "AssignmentDecided", MakeCallback(&FedMoeRecorder::AddAssignment, m_recorder.get()));
+        m_server->TraceConnectWithoutContext(
+            "RoundCompleted", MakeCallback(&FedMoeRecorder::AddRound, m_recorder.get()));
+        m_server->TraceConnectWithoutContext(
+            "RunEnded", MakeCallback(&FedMoeRecorder::RunEnded, m_recorder.get()));
+    }
+    BooleanValue progress;
+    m_server->GetAttribute("Progress", progress);
+    if (progress.Get())
+    {
+        UintegerValue rounds;
+        m_server->GetAttribute("Rounds", rounds);
+        m_progress = std::make_unique<FedMoeProgress>(static_cast<uint32_t>(rounds.Get()));
+        m_server->TraceConnectWithoutContext(
+            "RoundCompleted", MakeCallback(&FedMoeProgress::RoundCompleted, m_progress.get()));
+    }
 }
 
 ApplicationContainer

@@ -78,31 +78,6 @@ class FedMoeTrainingExecutor : public Object
     const std::vector<int64_t>& GetShard(uint32_t client) const;
 
     /**
-     * \brief The job an ASSIGN describes for a client with a shard.
-     * \param client client id
-     * \param assign the ASSIGN payload
-     * \param shard the client's shard
-     * \return the job
-     */
-    static fedmoe::learning::TrainJob MakeJob(uint32_t client, const FedMoeAssign& assign,
-                                              const std::vector<int64_t>& shard);
-
-    /**
-     * \brief The UPDATE payload that carries a training result.
-     * \param result the result
-     * \return the payload (routing shares narrowed to float, as on the wire)
-     */
-    static FedMoeUpdate ToUpdate(const fedmoe::learning::TrainResult& result);
-
-    /**
-     * \brief The training result an UPDATE payload carries.
-     * \param client the sender
-     * \param update the decoded payload
-     * \return the result
-     */
-    static fedmoe::learning::TrainResult FromUpdate(uint32_t client, const FedMoeUpdate& update);
-
-    /**
      * \brief The digest of a job's inputs (experts, parameters, shard, steps, seed).
      * \param job the job
      * \return its digest
