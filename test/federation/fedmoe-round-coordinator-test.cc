@@ -143,7 +143,8 @@ TEST(FedMoeRoundCoordinator, PlanAsksThePolicyForTheConnectedClientsAndEncodesTh
     ASSERT_EQ(plan.jobs.size(), 3u);
     for (std::size_t i = 0; i < 3; ++i)
     {
-        const auto& [client, bytes] = plan.assigns[i];
+        const uint32_t client = plan.jobs[i].client;
+        const FedMoeBytes& bytes = plan.assigns[i];
         EXPECT_EQ(client, i);
         FedMoeAssign a;
         ASSERT_EQ(FedMoePayload::Decode(bytes, a), "");

@@ -420,8 +420,8 @@ FedMoeClientApplication::HandleAssign(const FedMoeMessage& message)
         m_offline(round, m_clientId);
         return;
     }
-    const fedmoe::learning::TrainJob job = FedMoeJobMessages::MakeJob(m_clientId, assign, m_shard);
-    const fedmoe::learning::TrainResult result = m_executor->Take(round, m_clientId, job);
+    const fedmoe::learning::TrainResult result
+        = m_executor->Take(round, m_clientId, message.payload, assign, m_shard);
     if (!result.error.empty())
     {
         Reject(round, FedMoeRejection::BAD_PAYLOAD, "local training failed: " + result.error);

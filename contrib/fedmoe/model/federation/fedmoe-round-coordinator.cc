@@ -220,7 +220,7 @@ FedMoeRoundCoordinator::Plan(double startS, double deadlineAtS, uint64_t partici
             a.expertParams.push_back(b->second);
         }
         plan.jobs.push_back(FedMoeJobMessages::MakeJob(client, a, m_shards(client)));
-        plan.assigns.emplace_back(client, FedMoePayload::Encode(a));
+        plan.assigns.push_back(FedMoePayload::Encode(a));
         m_scoreboard.CountAssigned(client);
     }
     return plan;

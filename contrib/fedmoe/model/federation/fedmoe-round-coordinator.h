@@ -62,11 +62,11 @@ struct FedMoeRoundSettings
  */
 struct FedMoeRoundPlan
 {
-    uint32_t round{0};                                     //!< from 1
-    uint32_t participants{0};                              //!< clients picked
-    std::map<uint32_t, std::vector<uint32_t>> assignment;  //!< client -> experts (with work only)
-    std::vector<fedmoe::learning::TrainJob> jobs;          //!< one per assigned client
-    std::vector<std::pair<uint32_t, FedMoeBytes>> assigns; //!< ASSIGN payload per client, by id
+    uint32_t round{0};                                    //!< from 1
+    uint32_t participants{0};                             //!< clients picked
+    std::map<uint32_t, std::vector<uint32_t>> assignment; //!< client -> experts (with work only)
+    std::vector<fedmoe::learning::TrainJob> jobs;         //!< one per assigned client, by id
+    std::vector<FedMoeBytes> assigns;                     //!< the ASSIGN payload of each job
 };
 
 /**

@@ -751,9 +751,11 @@ FedMoeServerApplication::StartRound()
     }
     m_roundStarted(plan.round, plan.participants);
     m_assignmentDecided(plan.round, plan.assignment);
-    m_executor->Submit(plan.round, plan.jobs);
-    for (const auto& [client, payload] : plan.assigns)
+    m_executor->Submit(plan.round, plan.jobs, plan.assigns);
+    for (std::size_t i = 0; i < plan.jobs.size(); ++i)
     {
+        const uint32_t client = plan.jobs[i].client;
+        const FedMoeBytes& payload = plan.assigns[i];
         Ptr<Packet> packet;
         {
             FedMoeWallTimer timer(m_wallSerialisation);
