@@ -166,17 +166,34 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
 void
 FedMoeHelper::ConnectSinks()
 {
+    // The callbacks own the sinks: they live as long as the server's trace
+    // sources hold them, whatever becomes of the helper.
+    using Assignment = std::map<uint32_t, std::vector<uint32_t>>;
+    using Clients = std::vector<FedMoeClientRecord>;
     StringValue outDir;
     m_server->GetAttribute("OutputDirectory", outDir);
     if (!outDir.Get().empty())
     {
-        m_recorder = std::make_unique<FedMoeRecorder>(outDir.Get());
+        auto recorder = std::make_shared<FedMoeRecorder>(outDir.Get());
         m_server->TraceConnectWithoutContext(
-            "AssignmentDecided", MakeCallback(&FedMoeRecorder::AddAssignment, m_recorder.get()));
+            "AssignmentDecided", Callback<void, uint32_t, const Assignment&>(
+                                     [recorder](uint32_t round, const Assignment& assignment)
+                                     {
+                                         recorder->AddAssignment(round, assignment);
+                                     }));
+        m_server->TraceConnectWithoutContext("RoundCompleted",
+                                             Callback<void, const FedMoeRoundRecord&>(
+                                                 [recorder](const FedMoeRoundRecord& record)
+                                                 {
+                                                     recorder->AddRound(record);
+                                                 }));
         m_server->TraceConnectWithoutContext(
-            "RoundCompleted", MakeCallback(&FedMoeRecorder::AddRound, m_recorder.get()));
-        m_server->TraceConnectWithoutContext(
-            "RunEnded", MakeCallback(&FedMoeRecorder::RunEnded, m_recorder.get()));
+            "RunEnded", Callback<void, const std::string&, const Clients&, const std::string&>(
+                            [recorder](const std::string& summary, const Clients& clients,
+                                       const std::string& error)
+                            {
+                                recorder->RunEnded(summary, clients, error);
+                            }));
     }
     BooleanValue progress;
     m_server->GetAttribute("Progress", progress);
@@ -184,9 +201,13 @@ FedMoeHelper::ConnectSinks()
     {
         UintegerValue rounds;
         m_server->GetAttribute("Rounds", rounds);
-        m_progress = std::make_unique<FedMoeProgress>(static_cast<uint32_t>(rounds.Get()));
-        m_server->TraceConnectWithoutContext(
-            "RoundCompleted", MakeCallback(&FedMoeProgress::RoundCompleted, m_progress.get()));
+        auto printer = std::make_shared<FedMoeProgress>(static_cast<uint32_t>(rounds.Get()));
+        m_server->TraceConnectWithoutContext("RoundCompleted",
+                                             Callback<void, const FedMoeRoundRecord&>(
+                                                 [printer](const FedMoeRoundRecord& record)
+                                                 {
+                                                     printer->RoundCompleted(record);
+                                                 }));
     }
 }
 

@@ -54,7 +54,7 @@ namespace ns3
  * It connects the records (FedMoeRecorder, when the server's OutputDirectory
  * is set) and the progress lines (FedMoeProgress, when its Progress is true)
  * as sinks of the server's trace sources, as FlowMonitorHelper installs its
- * monitor: keep the helper alive while the simulation runs.
+ * monitor.
  */
 class FedMoeHelper
 {
@@ -173,8 +173,6 @@ class FedMoeHelper
     Ptr<FedMoeTrainingExecutor> m_executor;                  //!< built by Install
     Ptr<FedMoeServerApplication> m_server;                   //!< installed
     std::vector<Ptr<FedMoeClientApplication>> m_clients;     //!< installed
-    std::unique_ptr<FedMoeRecorder> m_recorder;              //!< records sink (or none)
-    std::unique_ptr<FedMoeProgress> m_progress;              //!< progress sink (or none)
 
     /// Connects the records and progress sinks to the server's trace sources.
     void ConnectSinks();

@@ -67,13 +67,17 @@ TypeId
 FedMoeServerApplication::GetTypeId()
 {
     using S = FedMoeServerApplication;
+    using R = FedMoeRoundSettings;
+    static const FedMoeRoundSettings d; // the defaults, in one place
     static TypeId tid
         = TypeId("ns3::FedMoeServerApplication")
               .SetParent<Application>()
               .SetGroupName("FedMoe")
               .AddConstructor<FedMoeServerApplication>()
-              .AddAttribute("Rounds", "Federated rounds to run.", UintegerValue(10),
-                            MakeUintegerAccessor(&S::m_rounds), MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("Rounds", "Federated rounds to run.", UintegerValue(d.rounds),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::rounds>,
+                                                 &S::Get<uint32_t, &R::rounds>),
+                            MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("Policy",
                             "The alignment policy (null: channel-aware with default attributes).",
                             PointerValue(), MakePointerAccessor(&S::m_policy),
@@ -85,28 +89,40 @@ FedMoeServerApplication::GetTypeId()
                             MakeTimeChecker(MilliSeconds(1)))
               .AddAttribute("Participation",
                             "Share of the connected clients picked each round, in (0, 1].",
-                            DoubleValue(1.0), MakeDoubleAccessor(&S::m_participation),
+                            DoubleValue(d.participation),
+                            MakeDoubleAccessor(&S::Set<double, &R::participation>,
+                                               &S::Get<double, &R::participation>),
                             MakeDoubleChecker<double>(1e-9, 1.0))
               .AddAttribute("MinParticipants",
                             "Fewest participants per round (when that many are connected).",
-                            UintegerValue(1), MakeUintegerAccessor(&S::m_minParticipants),
+                            UintegerValue(d.minParticipants),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::minParticipants>,
+                                                 &S::Get<uint32_t, &R::minParticipants>),
                             MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("LocalSteps",
                             "Local optimisation steps (batches) per client and round.",
-                            UintegerValue(20), MakeUintegerAccessor(&S::m_localSteps),
+                            UintegerValue(d.localSteps),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::localSteps>,
+                                                 &S::Get<uint32_t, &R::localSteps>),
                             MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("EvaluationInterval",
                             "Evaluate the global model every this many rounds (and after the "
                             "last).",
-                            UintegerValue(1), MakeUintegerAccessor(&S::m_evaluationInterval),
+                            UintegerValue(d.evaluationInterval),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::evaluationInterval>,
+                                                 &S::Get<uint32_t, &R::evaluationInterval>),
                             MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("TargetAccuracy",
                             "Test accuracy whose first crossing is recorded (rounds_to_target, "
                             "time_to_target_s), in [0, 1]; 0: none.",
-                            DoubleValue(0.0), MakeDoubleAccessor(&S::m_targetAccuracy),
+                            DoubleValue(d.targetAccuracy),
+                            MakeDoubleAccessor(&S::Set<double, &R::targetAccuracy>,
+                                               &S::Get<double, &R::targetAccuracy>),
                             MakeDoubleChecker<double>(0.0, 1.0))
               .AddAttribute("StopAtTarget", "End the run when TargetAccuracy is reached.",
-                            BooleanValue(false), MakeBooleanAccessor(&S::m_stopAtTarget),
+                            BooleanValue(d.stopAtTarget),
+                            MakeBooleanAccessor(&S::Set<bool, &R::stopAtTarget>,
+                                                &S::Get<bool, &R::stopAtTarget>),
                             MakeBooleanChecker())
               .AddAttribute("OutputDirectory",
                             "Where rounds.csv, assignments.csv, clients.csv and summary.json go "
@@ -118,52 +134,90 @@ FedMoeServerApplication::GetTypeId()
               .AddAttribute("AggregationGate",
                             "How the gate is merged: \"all\" (every participant) or \"assigned\" "
                             "(gate row e over the clients assigned e).",
-                            StringValue("all"), MakeStringAccessor(&S::m_aggregationGate),
+                            StringValue(d.aggregation.gate),
+                            MakeStringAccessor(
+                                &S::SetIn<learning::AggregationOptions, std::string,
+                                          &R::aggregation, &learning::AggregationOptions::gate>,
+                                &S::GetIn<learning::AggregationOptions, std::string,
+                                          &R::aggregation, &learning::AggregationOptions::gate>),
                             MakeStringChecker())
               .AddAttribute("AggregationRule",
                             "How expert updates are merged: \"mean\" (FedAvg weighted by routed "
                             "samples), \"median\" or \"trimmed-mean\".",
-                            StringValue("mean"), MakeStringAccessor(&S::m_aggregationRule),
+                            StringValue(d.aggregation.rule),
+                            MakeStringAccessor(
+                                &S::SetIn<learning::AggregationOptions, std::string,
+                                          &R::aggregation, &learning::AggregationOptions::rule>,
+                                &S::GetIn<learning::AggregationOptions, std::string,
+                                          &R::aggregation, &learning::AggregationOptions::rule>),
                             MakeStringChecker())
               .AddAttribute("TrimFraction",
                             "Share cut from each end by \"trimmed-mean\", in [0, 0.5).",
-                            DoubleValue(0.2), MakeDoubleAccessor(&S::m_trimFraction),
+                            DoubleValue(d.aggregation.trimFraction),
+                            MakeDoubleAccessor(
+                                &S::SetIn<learning::AggregationOptions, double, &R::aggregation,
+                                          &learning::AggregationOptions::trimFraction>,
+                                &S::GetIn<learning::AggregationOptions, double, &R::aggregation,
+                                          &learning::AggregationOptions::trimFraction>),
                             MakeDoubleChecker<double>(0.0, 0.5))
               .AddAttribute("MaxExpertsPerClient",
                             "Most experts a client trains per round (0: its memory decides).",
-                            UintegerValue(2), MakeUintegerAccessor(&S::m_maxExpertsPerClient),
+                            UintegerValue(d.maxExpertsPerClient),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::maxExpertsPerClient>,
+                                                 &S::Get<uint32_t, &R::maxExpertsPerClient>),
                             MakeUintegerChecker<uint32_t>())
               .AddAttribute("MinTrainersPerExpert",
                             "Trainers each expert should get when capacity allows.",
-                            UintegerValue(1), MakeUintegerAccessor(&S::m_minTrainersPerExpert),
+                            UintegerValue(d.minTrainersPerExpert),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::minTrainersPerExpert>,
+                                                 &S::Get<uint32_t, &R::minTrainersPerExpert>),
                             MakeUintegerChecker<uint32_t>())
               .AddAttribute("MaxTrainersPerExpert", "Most trainers per expert (0: unlimited).",
-                            UintegerValue(0), MakeUintegerAccessor(&S::m_maxTrainersPerExpert),
+                            UintegerValue(d.maxTrainersPerExpert),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::maxTrainersPerExpert>,
+                                                 &S::Get<uint32_t, &R::maxTrainersPerExpert>),
                             MakeUintegerChecker<uint32_t>())
-              .AddAttribute("FitnessSmoothing", "EMA weight of a new fitness reward, (0, 1].",
-                            DoubleValue(sched::FitnessParameters().smoothing),
-                            MakeDoubleAccessor(&S::m_fitnessSmoothing),
-                            MakeDoubleChecker<double>(0.0, 1.0))
-              .AddAttribute("FitnessDecay",
-                            "Share of the gap to the prior an untrained pair closes per round.",
-                            DoubleValue(sched::FitnessParameters().decay),
-                            MakeDoubleAccessor(&S::m_fitnessDecay),
-                            MakeDoubleChecker<double>(0.0, 1.0))
-              .AddAttribute("FitnessLossWeight",
-                            "Weight of the loss term in the fitness reward (the rest is the "
-                            "routing share), [0, 1].",
-                            DoubleValue(sched::FitnessParameters().lossWeight),
-                            MakeDoubleAccessor(&S::m_fitnessLossWeight),
-                            MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute(
+                  "FitnessSmoothing", "EMA weight of a new fitness reward, (0, 1].",
+                  DoubleValue(d.fitness.smoothing),
+                  MakeDoubleAccessor(&S::SetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::smoothing>,
+                                     &S::GetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::smoothing>),
+                  MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute(
+                  "FitnessDecay",
+                  "Share of the gap to the prior an untrained pair closes per round.",
+                  DoubleValue(d.fitness.decay),
+                  MakeDoubleAccessor(&S::SetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::decay>,
+                                     &S::GetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::decay>),
+                  MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute(
+                  "FitnessLossWeight",
+                  "Weight of the loss term in the fitness reward (the rest is the "
+                  "routing share), [0, 1].",
+                  DoubleValue(d.fitness.lossWeight),
+                  MakeDoubleAccessor(&S::SetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::lossWeight>,
+                                     &S::GetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::lossWeight>),
+                  MakeDoubleChecker<double>(0.0, 1.0))
               .AddAttribute("UsageDecay",
                             "EMA weight of a round's load in the usage score, (0, 1] "
                             "(the window is about 1/UsageDecay rounds).",
-                            DoubleValue(sched::UsageParameters().smoothing),
-                            MakeDoubleAccessor(&S::m_usageDecay),
+                            DoubleValue(d.usage.smoothing),
+                            MakeDoubleAccessor(&S::SetIn<sched::UsageParameters, double, &R::usage,
+                                                         &sched::UsageParameters::smoothing>,
+                                               &S::GetIn<sched::UsageParameters, double, &R::usage,
+                                                         &sched::UsageParameters::smoothing>),
                             MakeDoubleChecker<double>(0.0, 1.0))
               .AddAttribute("CompletionSmoothing",
                             "EMA weight of a round's observed/predicted time ratio per client.",
-                            DoubleValue(0.3), MakeDoubleAccessor(&S::m_completionSmoothing),
+                            DoubleValue(d.completionSmoothing),
+                            MakeDoubleAccessor(&S::Set<double, &R::completionSmoothing>,
+                                               &S::Get<double, &R::completionSmoothing>),
                             MakeDoubleChecker<double>(1e-9, 1.0))
               .AddAttribute("Transport",
                             "How clients are reached (null: FedMoeTcpServerTransport on Port, "
@@ -225,25 +279,7 @@ FedMoeServerApplication::GetTypeId()
 }
 
 FedMoeServerApplication::FedMoeServerApplication()
-    : m_rounds(10),
-      m_deadline(Seconds(60)),
-      m_participation(1.0),
-      m_minParticipants(1),
-      m_localSteps(20),
-      m_evaluationInterval(1),
-      m_targetAccuracy(0.0),
-      m_stopAtTarget(false),
-      m_aggregationGate("all"),
-      m_aggregationRule("mean"),
-      m_trimFraction(0.2),
-      m_maxExpertsPerClient(2),
-      m_minTrainersPerExpert(1),
-      m_maxTrainersPerExpert(0),
-      m_fitnessSmoothing(sched::FitnessParameters().smoothing),
-      m_fitnessDecay(sched::FitnessParameters().decay),
-      m_fitnessLossWeight(sched::FitnessParameters().lossWeight),
-      m_usageDecay(sched::UsageParameters().smoothing),
-      m_completionSmoothing(0.3),
+    : m_deadline(Seconds(60)),
       m_maxPayload(256u << 20),
       m_port(7100),
       m_expectedClients(0),
@@ -370,32 +406,6 @@ FedMoeServerApplication::AssignStreams(int64_t stream)
     return 2 + m_policy->AssignStreams(stream + 2);
 }
 
-FedMoeRoundSettings
-FedMoeServerApplication::Settings() const
-{
-    FedMoeRoundSettings s;
-    s.rounds = m_rounds;
-    s.deadlineS = m_deadline.GetSeconds();
-    s.participation = m_participation;
-    s.minParticipants = m_minParticipants;
-    s.localSteps = m_localSteps;
-    s.evaluationInterval = m_evaluationInterval;
-    s.targetAccuracy = m_targetAccuracy;
-    s.stopAtTarget = m_stopAtTarget;
-    s.maxExpertsPerClient = m_maxExpertsPerClient;
-    s.minTrainersPerExpert = m_minTrainersPerExpert;
-    s.maxTrainersPerExpert = m_maxTrainersPerExpert;
-    s.aggregation.gate = m_aggregationGate;
-    s.aggregation.rule = m_aggregationRule;
-    s.aggregation.trimFraction = m_trimFraction;
-    s.fitness.smoothing = m_fitnessSmoothing;
-    s.fitness.decay = m_fitnessDecay;
-    s.fitness.lossWeight = m_fitnessLossWeight;
-    s.usage.smoothing = m_usageDecay;
-    s.completionSmoothing = m_completionSmoothing;
-    return s;
-}
-
 // --- links -----------------------------------------------------------------
 
 void
@@ -411,10 +421,12 @@ FedMoeServerApplication::StartApplication()
     {
         m_policy = FedMoeAlignmentPolicy::Create("channel-aware");
     }
+    FedMoeRoundSettings settings = m_settings;
+    settings.deadlineS = m_deadline.GetSeconds();
     try
     {
         m_coordinator = std::make_unique<FedMoeRoundCoordinator>(
-            m_executor->GetModel(), Settings(),
+            m_executor->GetModel(), settings,
             [this](const sched::AlignmentInput& input)
             {
                 return m_policy->Assign(input);
@@ -843,9 +855,9 @@ FedMoeServerApplication::SummaryJson() const
     j["seed"] = RngSeedManager::GetSeed();
     j["run"] = RngSeedManager::GetRun();
     j["rounds"] = GetRoundsCompleted();
-    j["rounds_planned"] = m_rounds;
+    j["rounds_planned"] = m_settings.rounds;
     j["final_accuracy"] = std::isfinite(accuracy) ? nlohmann::json(accuracy) : nlohmann::json();
-    j["target_accuracy"] = m_targetAccuracy;
+    j["target_accuracy"] = m_settings.targetAccuracy;
     j["rounds_to_target"] = toTarget > 0 ? nlohmann::json(toTarget) : nlohmann::json();
     j["time_to_target_s"] = toTarget > 0 ? nlohmann::json(c->GetTimeToTargetS()) : nlohmann::json();
     j["bytes_down"] = down;
@@ -864,9 +876,9 @@ FedMoeServerApplication::SummaryJson() const
         j["jobs_discarded"] = m_executor->GetDiscardedCount();
     }
     j["round_deadline_s"] = m_deadline.GetSeconds();
-    j["local_steps"] = m_localSteps;
-    j["aggregation_gate"] = m_aggregationGate;
-    j["aggregation_rule"] = m_aggregationRule;
+    j["local_steps"] = m_settings.localSteps;
+    j["aggregation_gate"] = m_settings.aggregation.gate;
+    j["aggregation_rule"] = m_settings.aggregation.rule;
     return j.dump();
 }
 

@@ -208,28 +208,62 @@ class FedMoeServerApplication : public Application
     void Finish();
     void Fail(const std::string& error);
     std::string SummaryJson() const;
-    FedMoeRoundSettings Settings() const;
 
-    // Attributes: the coordinator's settings ...
-    uint32_t m_rounds;               //!< rounds to run
-    Time m_deadline;                 //!< round deadline
-    double m_participation;          //!< share of clients per round
-    uint32_t m_minParticipants;      //!< at least this many
-    uint32_t m_localSteps;           //!< local steps per round
-    uint32_t m_evaluationInterval;   //!< rounds between evaluations
-    double m_targetAccuracy;         //!< 0: none
-    bool m_stopAtTarget;             //!< stop when reached
-    std::string m_aggregationGate;   //!< "all" | "assigned"
-    std::string m_aggregationRule;   //!< "mean" | "median" | "trimmed-mean"
-    double m_trimFraction;           //!< trimmed-mean share
-    uint32_t m_maxExpertsPerClient;  //!< cap (0: memory only)
-    uint32_t m_minTrainersPerExpert; //!< constraint
-    uint32_t m_maxTrainersPerExpert; //!< constraint (0: none)
-    double m_fitnessSmoothing;       //!< fitness EMA weight
-    double m_fitnessDecay;           //!< fitness decay to the prior
-    double m_fitnessLossWeight;      //!< loss share of the fitness reward
-    double m_usageDecay;             //!< usage EMA weight
-    double m_completionSmoothing;    //!< completion-ratio EMA weight
+    /**
+     * \brief Attribute accessors of a field of m_settings.
+     * \tparam T the field's type
+     * \tparam F the field
+     * \param value its new value
+     */
+    template<typename T, T FedMoeRoundSettings::*F>
+    void Set(T value)
+    {
+        m_settings.*F = value;
+    }
+
+    /**
+     * \brief Attribute accessors of a field of m_settings.
+     * \tparam T the field's type
+     * \tparam F the field
+     * \return its value
+     */
+    template<typename T, T FedMoeRoundSettings::*F>
+    T Get() const
+    {
+        return m_settings.*F;
+    }
+
+    /**
+     * \brief Attribute accessors of a field of a part of m_settings.
+     * \tparam P the part's type
+     * \tparam T the field's type
+     * \tparam Part the part (aggregation, fitness, usage)
+     * \tparam F the field
+     * \param value its new value
+     */
+    template<typename P, typename T, P FedMoeRoundSettings::*Part, T P::*F>
+    void SetIn(T value)
+    {
+        (m_settings.*Part).*F = value;
+    }
+
+    /**
+     * \brief Attribute accessors of a field of a part of m_settings.
+     * \tparam P the part's type
+     * \tparam T the field's type
+     * \tparam Part the part (aggregation, fitness, usage)
+     * \tparam F the field
+     * \return its value
+     */
+    template<typename P, typename T, P FedMoeRoundSettings::*Part, T P::*F>
+    T GetIn() const
+    {
+        return (m_settings.*Part).*F;
+    }
+
+    // Attributes: the coordinator's settings (all but the deadline) ...
+    FedMoeRoundSettings m_settings; //!< Rounds, Participation, ..., CompletionSmoothing
+    Time m_deadline;                //!< RoundDeadline (an event here, seconds there)
     // ... the protocol's ...
     Ptr<FedMoeAlignmentPolicy> m_policy;    //!< assignment policy
     Ptr<FedMoeServerTransport> m_transport; //!< how clients are reached
