@@ -49,19 +49,23 @@ SampleAssign()
 
 TEST(FedMoePayload, HelloRoundTripsAndHasTheDocumentedSize)
 {
-    FedMoeHello h{"raspberry-pi-4", 13.5, 4, 3800, 50e6, 100e6, 0.002};
+    FedMoeHello h;
+    h.tier = "raspberry-pi-4";
+    h.capacity = {13.5, 4, 3800, 50e6, 100e6, 0.002, 0.9};
     const FedMoeBytes bytes = FedMoePayload::Encode(h);
     // 4 + 14 (tier) + 8 + 4 + 8 * 4
     EXPECT_EQ(bytes.size(), 4u + 14 + 8 + 4 + 32);
     FedMoeHello back;
     EXPECT_EQ(FedMoePayload::Decode(bytes, back), "");
     EXPECT_EQ(back.tier, h.tier);
-    EXPECT_EQ(back.computeGflops, 13.5);
-    EXPECT_EQ(back.cores, 4u);
-    EXPECT_EQ(back.memoryMb, 3800);
-    EXPECT_EQ(back.uplinkBps, 50e6);
-    EXPECT_EQ(back.downlinkBps, 100e6);
-    EXPECT_EQ(back.latencySeconds, 0.002);
+    EXPECT_EQ(back.capacity.computeGflops, 13.5);
+    EXPECT_EQ(back.capacity.cores, 4u);
+    EXPECT_EQ(back.capacity.memoryMb, 3800);
+    EXPECT_EQ(back.capacity.uplinkBps, 50e6);
+    EXPECT_EQ(back.capacity.downlinkBps, 100e6);
+    EXPECT_EQ(back.capacity.latencyS, 0.002);
+    // Availability is not on the wire: the decoded one is the default.
+    EXPECT_EQ(back.capacity.availability, 1.0);
 }
 
 TEST(FedMoePayload, AssignRoundTrips)

@@ -76,12 +76,7 @@ TEST(FedMoeRecorder, FinishWritesClientsAndSummary)
     c.client = 7;
     c.tier = "laptop";
     c.distanceM = 12;
-    c.computeGflops = 150;
-    c.cores = 8;
-    c.memoryMb = 16000;
-    c.uplinkBps = 1e8;
-    c.downlinkBps = 2e8;
-    c.latencyS = 0.001;
+    c.capacity = {150, 8, 16000, 1e8, 2e8, 0.001, 1.0};
     c.samples = 3000;
     c.goodputBps = 5.5e7;
     c.roundsAssigned = 3;

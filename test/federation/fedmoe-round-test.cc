@@ -12,6 +12,7 @@
 #include "ns3/error-model.h"
 #include "ns3/fedmoe-client-application.h"
 #include "ns3/fedmoe-header.h"
+#include "ns3/fedmoe-job-messages.h"
 #include "ns3/fedmoe-message-framer.h"
 #include "ns3/fedmoe-payload.h"
 #include "ns3/inet-socket-address.h"
@@ -214,10 +215,9 @@ TEST(FedMoeRound, WireBytesAreTheCodecsAndTheModelIsTheLearningCoresAggregation)
         ASSERT_EQ(FedMoePayload::Decode(sent, assign), "");
         // The server received exactly the codec's bytes of training that job.
         const learning::TrainResult expected = replay.Train(
-            FedMoeTrainingExecutor::MakeJob(client, assign, s.fed.GetShards().at(client)));
+            FedMoeJobMessages::MakeJob(client, assign, s.fed.GetShards().at(client)));
         ASSERT_TRUE(expected.error.empty()) << expected.error;
-        const FedMoeBytes encoded
-            = FedMoePayload::Encode(FedMoeTrainingExecutor::ToUpdate(expected));
+        const FedMoeBytes encoded = FedMoePayload::Encode(FedMoeJobMessages::ToUpdate(expected));
         EXPECT_EQ(seen.updateSent.at(key), encoded);
         EXPECT_EQ(seen.updateReceived.at(key), encoded);
     }
@@ -252,8 +252,8 @@ TEST(FedMoeRound, WireBytesAreTheCodecsAndTheModelIsTheLearningCoresAggregation)
     {
         up += p.size() + FedMoeHeader::SERIALIZED_SIZE;
     }
-    EXPECT_EQ(server->GetBytesDown(), down);
-    EXPECT_EQ(server->GetBytesUp(), up);
+    EXPECT_EQ(server->GetCoordinator()->GetBytesDown(), down);
+    EXPECT_EQ(server->GetCoordinator()->GetBytesUp(), up);
 }
 
 TEST(FedMoeRound, AClientWhoseLinkDiesMidUploadIsCutAtTheDeadline)
@@ -314,12 +314,7 @@ TEST(FedMoeRound, CorruptedMessagesAreRejectedAndTheRunGoesOn)
     // A valid frame whose payload was altered after the checksum: BAD_CHECKSUM.
     FedMoeHello hello;
     hello.tier = "rogue";
-    hello.computeGflops = 1;
-    hello.cores = 1;
-    hello.memoryMb = 100;
-    hello.uplinkBps = 1e6;
-    hello.downlinkBps = 1e6;
-    hello.latencySeconds = 0.01;
+    hello.capacity = {1, 1, 100, 1e6, 1e6, 0.01, 1.0};
     std::vector<uint8_t> bad = Bytes(
         FedMoeMessageFramer::Encode(FedMoeMessageType::HELLO, 0, 9, FedMoePayload::Encode(hello)));
     bad.back() ^= 0xff;

@@ -1,12 +1,14 @@
 /*
  * FedMoeTrainingExecutor: a precomputed result equals training the job at
- * receipt; a different (tampered) job gets its own, freshly trained result;
- * untaken results are discarded at the end of a round; UPDATE conversion.
+ * receipt; a different (tampered) ASSIGN or shard gets its own, freshly
+ * trained result; untaken results are discarded at the end of a round;
+ * UPDATE conversion.
  */
 
 #include "fedmoe-scenario.h"
 
 #include "ns3/federated-moe.h"
+#include "ns3/fedmoe-job-messages.h"
 #include "ns3/fedmoe-payload.h"
 #include "ns3/fedmoe-training-executor.h"
 
@@ -41,19 +43,46 @@ struct Fixture
         }
     }
 
-    learning::TrainJob Job(uint32_t client, std::vector<uint32_t> experts, uint64_t seed) const
+    /// A job, and the ASSIGN it was built from (as decoded and as bytes).
+    struct Assigned
     {
-        FedMoeAssign a;
-        a.deadlineSeconds = 10;
-        a.localSteps = 3;
-        a.seed = seed;
-        a.experts = experts;
-        a.gate = model->EncodeGate();
+        learning::TrainJob job;
+        FedMoeAssign assign;
+        FedMoeBytes payload;
+    };
+
+    Assigned Job(uint32_t client, std::vector<uint32_t> experts, uint64_t seed) const
+    {
+        Assigned a;
+        a.assign.deadlineSeconds = 10;
+        a.assign.localSteps = 3;
+        a.assign.seed = seed;
+        a.assign.experts = experts;
+        a.assign.gate = model->EncodeGate();
         for (uint32_t e : experts)
         {
-            a.expertParams.push_back(model->EncodeExpert(e));
+            a.assign.expertParams.push_back(model->EncodeExpert(e));
         }
-        return FedMoeTrainingExecutor::MakeJob(client, a, executor->GetShard(client));
+        a.job = FedMoeJobMessages::MakeJob(client, a.assign, executor->GetShard(client));
+        a.payload = FedMoePayload::Encode(a.assign);
+        return a;
+    }
+
+    void Submit(uint32_t round, const std::vector<Assigned>& as) const
+    {
+        std::vector<learning::TrainJob> jobs;
+        std::vector<FedMoeBytes> payloads;
+        for (const auto& a : as)
+        {
+            jobs.push_back(a.job);
+            payloads.push_back(a.payload);
+        }
+        executor->Submit(round, jobs, payloads);
+    }
+
+    learning::TrainResult Take(uint32_t round, const Assigned& a) const
+    {
+        return executor->Take(round, a.job.client, a.payload, a.assign, a.job.shard);
     }
 
     std::shared_ptr<learning::FederatedMoe> model;
@@ -80,66 +109,84 @@ ExpectSame(const learning::TrainResult& a, const learning::TrainResult& b)
 TEST(FedMoeTrainingExecutor, PrecomputedResultEqualsTrainingAtReceipt)
 {
     Fixture f;
-    const std::vector<learning::TrainJob> jobs = {f.Job(0, {0, 2}, 11), f.Job(1, {1, 3}, 12)};
-    f.executor->Submit(1, jobs);
+    const std::vector<Fixture::Assigned> jobs = {f.Job(0, {0, 2}, 11), f.Job(1, {1, 3}, 12)};
+    f.Submit(1, jobs);
     EXPECT_EQ(f.executor->GetPendingCount(), 2u);
-    for (const auto& job : jobs)
+    for (const auto& a : jobs)
     {
-        ExpectSame(f.executor->Take(1, job.client, job), f.model->Train(job));
+        ExpectSame(f.Take(1, a), f.model->Train(a.job));
     }
     EXPECT_EQ(f.executor->GetPrecomputedCount(), 2u);
     EXPECT_EQ(f.executor->GetTrainedOnDemandCount(), 0u);
     EXPECT_EQ(f.executor->GetPendingCount(), 0u);
+    EXPECT_THROW(f.executor->Submit(2, {jobs[0].job}, {}), std::invalid_argument);
 }
 
 TEST(FedMoeTrainingExecutor, ADifferentAssignIsTrainedAsReceived)
 {
     Fixture f;
-    const learning::TrainJob submitted = f.Job(0, {0, 1}, 21);
-    f.executor->Submit(1, {submitted});
+    const Fixture::Assigned submitted = f.Job(0, {0, 1}, 21);
+    f.Submit(1, {submitted});
 
     // Same experts, another seed: what the client received decides.
-    learning::TrainJob received = f.Job(0, {0, 1}, 22);
-    const learning::TrainResult got = f.executor->Take(1, 0, received);
-    ExpectSame(got, f.model->Train(received));
-    EXPECT_NE(got.expertParams, f.model->Train(submitted).expertParams);
+    Fixture::Assigned received = f.Job(0, {0, 1}, 22);
+    const learning::TrainResult got = f.Take(1, received);
+    ExpectSame(got, f.model->Train(received.job));
+    EXPECT_NE(got.expertParams, f.model->Train(submitted.job).expertParams);
     EXPECT_EQ(f.executor->GetTrainedOnDemandCount(), 1u);
 
     // Other experts in round 2; and tampered gate bytes: the learning core
     // refuses them, and the client learns so.
-    f.executor->Submit(2, {f.Job(0, {0, 1}, 23)});
+    f.Submit(2, {f.Job(0, {0, 1}, 23)});
     received = f.Job(0, {2, 3}, 23);
-    ExpectSame(f.executor->Take(2, 0, received), f.model->Train(received));
-    f.executor->Submit(3, {f.Job(0, {0, 1}, 24)});
+    ExpectSame(f.Take(2, received), f.model->Train(received.job));
+    f.Submit(3, {f.Job(0, {0, 1}, 24)});
     received = f.Job(0, {0, 1}, 24);
-    received.gate[received.gate.size() / 2] ^= 0x5a;
-    EXPECT_FALSE(f.executor->Take(3, 0, received).error.empty());
+    received.assign.gate[received.assign.gate.size() / 2] ^= 0x5a;
+    received.payload = FedMoePayload::Encode(received.assign);
+    EXPECT_FALSE(f.Take(3, received).error.empty());
     EXPECT_EQ(f.executor->GetPrecomputedCount(), 0u);
     EXPECT_EQ(f.executor->GetTrainedOnDemandCount(), 3u);
+}
+
+TEST(FedMoeTrainingExecutor, TheSameAssignOnAnotherShardIsTrainedOnThatShard)
+{
+    Fixture f;
+    const Fixture::Assigned submitted = f.Job(1, {1, 2}, 31);
+    f.Submit(1, {submitted});
+    std::vector<int64_t> other = f.executor->GetShard(2);
+    const learning::TrainResult got
+        = f.executor->Take(1, 1, submitted.payload, submitted.assign, other);
+    learning::TrainJob expected = submitted.job;
+    expected.shard = other;
+    ExpectSame(got, f.model->Train(expected));
+    EXPECT_NE(got.expertParams, f.model->Train(submitted.job).expertParams);
+    EXPECT_EQ(f.executor->GetTrainedOnDemandCount(), 1u);
+    EXPECT_EQ(f.executor->GetDiscardedCount(), 1u);
 }
 
 TEST(FedMoeTrainingExecutor, UntakenResultsAreDiscardedWhenTheRoundEnds)
 {
     Fixture f;
-    f.executor->Submit(4, {f.Job(0, {0, 1}, 1), f.Job(1, {2, 3}, 2), f.Job(2, {1, 2}, 3)});
-    f.executor->Take(4, 1, f.Job(1, {2, 3}, 2));
+    f.Submit(4, {f.Job(0, {0, 1}, 1), f.Job(1, {2, 3}, 2), f.Job(2, {1, 2}, 3)});
+    f.Take(4, f.Job(1, {2, 3}, 2));
     f.executor->EndRound(4);
     EXPECT_EQ(f.executor->GetPendingCount(), 0u);
     EXPECT_EQ(f.executor->GetDiscardedCount(), 2u);
+    EXPECT_EQ(f.executor->GetPrecomputedCount(), 1u);
     // A late taker still gets its job's result.
-    const learning::TrainJob late = f.Job(0, {0, 1}, 1);
-    ExpectSame(f.executor->Take(4, 0, late), f.model->Train(late));
+    const Fixture::Assigned late = f.Job(0, {0, 1}, 1);
+    ExpectSame(f.Take(4, late), f.model->Train(late.job));
 }
 
 TEST(FedMoeTrainingExecutor, UpdatePayloadCarriesTheResult)
 {
     Fixture f;
-    const learning::TrainJob job = f.Job(2, {1, 3}, 5);
-    const learning::TrainResult r = f.model->Train(job);
-    const FedMoeBytes bytes = FedMoePayload::Encode(FedMoeTrainingExecutor::ToUpdate(r));
+    const learning::TrainResult r = f.model->Train(f.Job(2, {1, 3}, 5).job);
+    const FedMoeBytes bytes = FedMoePayload::Encode(FedMoeJobMessages::ToUpdate(r));
     FedMoeUpdate decoded;
     ASSERT_EQ(FedMoePayload::Decode(bytes, decoded), "");
-    const learning::TrainResult back = FedMoeTrainingExecutor::FromUpdate(2, decoded);
+    const learning::TrainResult back = FedMoeJobMessages::FromUpdate(2, decoded);
     EXPECT_EQ(back.experts, r.experts);
     EXPECT_EQ(back.gate, r.gate);
     EXPECT_EQ(back.expertParams, r.expertParams);
@@ -151,6 +198,4 @@ TEST(FedMoeTrainingExecutor, UpdatePayloadCarriesTheResult)
     {
         EXPECT_FLOAT_EQ(back.routingShare[e], r.routingShare[e]);
     }
-    EXPECT_NE(FedMoeTrainingExecutor::ComputeDigest(job),
-              FedMoeTrainingExecutor::ComputeDigest(f.Job(2, {1, 3}, 6)));
 }

@@ -5,6 +5,7 @@
 
 #include "fedmoe-helper.h"
 
+#include "ns3/boolean.h"
 #include "ns3/compute-model.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
@@ -138,6 +139,7 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
     server->AddApplication(m_server);
     m_server->SetStartTime(Seconds(0));
     apps.Add(m_server);
+    ConnectSinks();
 
     // Default: 100 ms apart, but all started within 8 s, before the server's
     // default HelloTimeout (10 s) opens the first round.
@@ -159,6 +161,54 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
         apps.Add(client);
     }
     return apps;
+}
+
+void
+FedMoeHelper::ConnectSinks()
+{
+    // The callbacks own the sinks: they live as long as the server's trace
+    // sources hold them, whatever becomes of the helper.
+    using Assignment = std::map<uint32_t, std::vector<uint32_t>>;
+    using Clients = std::vector<FedMoeClientRecord>;
+    StringValue outDir;
+    m_server->GetAttribute("OutputDirectory", outDir);
+    if (!outDir.Get().empty())
+    {
+        auto recorder = std::make_shared<FedMoeRecorder>(outDir.Get());
+        m_server->TraceConnectWithoutContext(
+            "AssignmentDecided", Callback<void, uint32_t, const Assignment&>(
+                                     [recorder](uint32_t round, const Assignment& assignment)
+                                     {
+                                         recorder->AddAssignment(round, assignment);
+                                     }));
+        m_server->TraceConnectWithoutContext("RoundCompleted",
+                                             Callback<void, const FedMoeRoundRecord&>(
+                                                 [recorder](const FedMoeRoundRecord& record)
+                                                 {
+                                                     recorder->AddRound(record);
+                                                 }));
+        m_server->TraceConnectWithoutContext(
+            "RunEnded", Callback<void, const std::string&, const Clients&, const std::string&>(
+                            [recorder](const std::string& summary, const Clients& clients,
+                                       const std::string& error)
+                            {
+                                recorder->RunEnded(summary, clients, error);
+                            }));
+    }
+    BooleanValue progress;
+    m_server->GetAttribute("Progress", progress);
+    if (progress.Get())
+    {
+        UintegerValue rounds;
+        m_server->GetAttribute("Rounds", rounds);
+        auto printer = std::make_shared<FedMoeProgress>(static_cast<uint32_t>(rounds.Get()));
+        m_server->TraceConnectWithoutContext("RoundCompleted",
+                                             Callback<void, const FedMoeRoundRecord&>(
+                                                 [printer](const FedMoeRoundRecord& record)
+                                                 {
+                                                     printer->RoundCompleted(record);
+                                                 }));
+    }
 }
 
 ApplicationContainer

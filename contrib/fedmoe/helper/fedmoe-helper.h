@@ -13,6 +13,8 @@
 #include "ns3/edge-network-helper.h"
 #include "ns3/federated-moe.h"
 #include "ns3/fedmoe-client-application.h"
+#include "ns3/fedmoe-progress.h"
+#include "ns3/fedmoe-recorder.h"
 #include "ns3/fedmoe-server-application.h"
 #include "ns3/fedmoe-training-executor.h"
 #include "ns3/ipv4-address.h"
@@ -47,8 +49,12 @@ namespace ns3
  * \endcode
  *
  * Install() builds the learning core (loading the data set) and partitions
- * the training set: it throws, before anything is simulated or written, when
- * an option is bad or the data set is missing.
+ * the training set: it throws, before anything is simulated, when an option
+ * is bad, the data set is missing or the output directory cannot be written.
+ * It connects the records (FedMoeRecorder, when the server's OutputDirectory
+ * is set) and the progress lines (FedMoeProgress, when its Progress is true)
+ * as sinks of the server's trace sources, as FlowMonitorHelper installs its
+ * monitor.
  */
 class FedMoeHelper
 {
@@ -167,6 +173,9 @@ class FedMoeHelper
     Ptr<FedMoeTrainingExecutor> m_executor;                  //!< built by Install
     Ptr<FedMoeServerApplication> m_server;                   //!< installed
     std::vector<Ptr<FedMoeClientApplication>> m_clients;     //!< installed
+
+    /// Connects the records and progress sinks to the server's trace sources.
+    void ConnectSinks();
 };
 
 } // namespace ns3

@@ -352,14 +352,11 @@ FedMoeScenario::Run() const
 
     FedMoeScenarioResult result;
     Ptr<FedMoeServerApplication> srv = fed.GetServer();
+    const FedMoeRoundCoordinator* coordinator = srv->GetCoordinator();
     result.error = srv->GetError();
     result.roundsCompleted = srv->GetRoundsCompleted();
     result.finalAccuracy = srv->GetFinalAccuracy();
-    result.roundsToTarget = srv->GetRoundsToTarget();
-    result.timeToTargetS = srv->GetTimeToTarget().GetSeconds();
     result.simTimeS = Simulator::Now().GetSeconds();
-    result.bytesDown = srv->GetBytesDown();
-    result.bytesUp = srv->GetBytesUp();
     result.dropped = srv->GetDroppedCount();
     result.rejected = srv->GetRejectedCount();
     result.setupWallS = setupWall;
@@ -369,9 +366,16 @@ FedMoeScenario::Run() const
     {
         result.serialisationWallS += fed.GetClient(i)->GetSerialisationWallSeconds();
     }
-    result.aggregationWallS = srv->GetAggregationWallSeconds();
-    result.evaluationWallS = srv->GetEvaluationWallSeconds();
-    result.rounds = srv->GetRoundRecords();
+    if (coordinator)
+    {
+        result.bytesDown = coordinator->GetBytesDown();
+        result.bytesUp = coordinator->GetBytesUp();
+        result.roundsToTarget = coordinator->GetRoundsToTarget();
+        result.timeToTargetS = coordinator->GetTimeToTargetS();
+        result.aggregationWallS = coordinator->GetAggregationWallSeconds();
+        result.evaluationWallS = coordinator->GetEvaluationWallSeconds();
+        result.rounds = coordinator->GetRecords();
+    }
     if (result.error.empty() && result.roundsCompleted < rounds)
     {
         result.error = "only " + std::to_string(result.roundsCompleted) + " of "

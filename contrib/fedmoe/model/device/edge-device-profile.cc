@@ -235,6 +235,20 @@ EdgeDeviceProfile::SetAvailability(double p)
     m_changedTrace("Availability", Text(p));
 }
 
+fedmoe::scheduling::CapacityProfile
+EdgeDeviceProfile::GetCapacity() const
+{
+    fedmoe::scheduling::CapacityProfile c;
+    c.computeGflops = m_computeGflops;
+    c.cores = m_cores;
+    c.memoryMb = m_memoryMb;
+    c.uplinkBps = static_cast<double>(m_uplinkRate.GetBitRate());
+    c.downlinkBps = static_cast<double>(m_downlinkRate.GetBitRate());
+    c.latencyS = m_latency.GetSeconds();
+    c.availability = m_availability;
+    return c;
+}
+
 double
 EdgeDeviceProfile::GetAvailability() const
 {

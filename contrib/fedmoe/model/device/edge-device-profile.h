@@ -8,6 +8,7 @@
 #ifndef EDGE_DEVICE_PROFILE_H
 #define EDGE_DEVICE_PROFILE_H
 
+#include "ns3/capacity-estimator.h"
 #include "ns3/data-rate.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
@@ -84,6 +85,13 @@ class EdgeDeviceProfile : public Object
     void SetTier(std::string tier);
     /** \brief Tier name. \return the tier */
     std::string GetTier() const;
+
+    /**
+     * \brief The profile in the one shape the server and the scheduler use
+     *        (what a HELLO carries and clients.csv shows).
+     * \return compute, cores, memory, nominal rates, latency and availability
+     */
+    fedmoe::scheduling::CapacityProfile GetCapacity() const;
 
     /**
      * \brief One-line human-readable summary.

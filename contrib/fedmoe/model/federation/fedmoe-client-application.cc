@@ -278,12 +278,7 @@ FedMoeClientApplication::ConnectionSucceeded(Ptr<Socket> socket)
     m_writer.Attach(socket);
     FedMoeHello hello;
     hello.tier = m_profile->GetTier();
-    hello.computeGflops = m_profile->GetComputeGflops();
-    hello.cores = m_profile->GetCores();
-    hello.memoryMb = m_profile->GetMemoryMb();
-    hello.uplinkBps = static_cast<double>(m_profile->GetUplinkRate().GetBitRate());
-    hello.downlinkBps = static_cast<double>(m_profile->GetDownlinkRate().GetBitRate());
-    hello.latencySeconds = m_profile->GetLatency().GetSeconds();
+    hello.capacity = m_profile->GetCapacity();
     m_writer.Send(FedMoeMessageFramer::Encode(FedMoeMessageType::HELLO, 0, m_clientId,
                                               FedMoePayload::Encode(hello)));
     NS_LOG_INFO("client " << m_clientId << ": connected, HELLO sent");
@@ -425,9 +420,8 @@ FedMoeClientApplication::HandleAssign(const FedMoeMessage& message)
         m_offline(round, m_clientId);
         return;
     }
-    const fedmoe::learning::TrainJob job
-        = FedMoeTrainingExecutor::MakeJob(m_clientId, assign, m_shard);
-    const fedmoe::learning::TrainResult result = m_executor->Take(round, m_clientId, job);
+    const fedmoe::learning::TrainResult result
+        = m_executor->Take(round, m_clientId, message.payload, assign, m_shard);
     if (!result.error.empty())
     {
         Reject(round, FedMoeRejection::BAD_PAYLOAD, "local training failed: " + result.error);
@@ -446,7 +440,7 @@ FedMoeClientApplication::HandleAssign(const FedMoeMessage& message)
     FedMoeBytes payload;
     {
         FedMoeWallTimer timer(m_wallSerialisation);
-        payload = FedMoePayload::Encode(FedMoeTrainingExecutor::ToUpdate(result));
+        payload = FedMoePayload::Encode(FedMoeJobMessages::ToUpdate(result));
     }
     m_updateEvent = Simulator::Schedule(computeTime, &FedMoeClientApplication::SendUpdate, this,
                                         round, std::move(payload), computeTime);

@@ -8,6 +8,7 @@
 #ifndef FEDMOE_CLIENT_APPLICATION_H
 #define FEDMOE_CLIENT_APPLICATION_H
 
+#include "fedmoe-job-messages.h"
 #include "fedmoe-message-framer.h"
 #include "fedmoe-payload.h"
 #include "fedmoe-stream-writer.h"

@@ -241,12 +241,12 @@ FedMoePayload::Encode(const FedMoeHello& hello)
 {
     Writer w;
     w.Blob(reinterpret_cast<const uint8_t*>(hello.tier.data()), hello.tier.size());
-    w.F64(hello.computeGflops);
-    w.U32(hello.cores);
-    w.F64(hello.memoryMb);
-    w.F64(hello.uplinkBps);
-    w.F64(hello.downlinkBps);
-    w.F64(hello.latencySeconds);
+    w.F64(hello.capacity.computeGflops);
+    w.U32(hello.capacity.cores);
+    w.F64(hello.capacity.memoryMb);
+    w.F64(hello.capacity.uplinkBps);
+    w.F64(hello.capacity.downlinkBps);
+    w.F64(hello.capacity.latencyS);
     return w.Take();
 }
 
@@ -257,12 +257,12 @@ FedMoePayload::Decode(const FedMoeBytes& bytes, FedMoeHello& hello)
     const FedMoeBytes tier = r.Blob("tier");
     r.Check(tier.size() <= MAX_TIER_LENGTH, "tier", "longer than 256 bytes");
     hello.tier.assign(tier.begin(), tier.end());
-    hello.computeGflops = r.F64("computeGflops");
-    hello.cores = r.U32("cores");
-    hello.memoryMb = r.F64("memoryMb");
-    hello.uplinkBps = r.F64("uplinkBps");
-    hello.downlinkBps = r.F64("downlinkBps");
-    hello.latencySeconds = r.F64("latencySeconds");
+    hello.capacity.computeGflops = r.F64("computeGflops");
+    hello.capacity.cores = r.U32("cores");
+    hello.capacity.memoryMb = r.F64("memoryMb");
+    hello.capacity.uplinkBps = r.F64("uplinkBps");
+    hello.capacity.downlinkBps = r.F64("downlinkBps");
+    hello.capacity.latencyS = r.F64("latencySeconds");
     return r.Finish();
 }
 

@@ -6,6 +6,8 @@
 #ifndef FEDMOE_PAYLOAD_H
 #define FEDMOE_PAYLOAD_H
 
+#include "ns3/capacity-estimator.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,13 +24,12 @@ using FedMoeBytes = std::vector<uint8_t>;
  */
 struct FedMoeHello
 {
-    std::string tier;         //!< device tier name (e.g. "raspberry-pi-4")
-    double computeGflops{0};  //!< sustained training throughput, GFLOP/s
-    uint32_t cores{0};        //!< CPU cores
-    double memoryMb{0};       //!< memory available for training, MB
-    double uplinkBps{0};      //!< nominal uplink, bit/s
-    double downlinkBps{0};    //!< nominal downlink, bit/s
-    double latencySeconds{0}; //!< nominal one-way latency, s
+    std::string tier; //!< device tier name (e.g. "raspberry-pi-4")
+    /**
+     * Compute, cores, memory, nominal rates and latency (availability is not
+     * sent: the server cannot know it, clients model it).
+     */
+    fedmoe::scheduling::CapacityProfile capacity;
 };
 
 /**

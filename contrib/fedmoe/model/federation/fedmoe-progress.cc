@@ -76,4 +76,10 @@ FedMoeProgress::RoundDone(uint32_t round, double simTimeS, double accuracy, uint
           << std::endl;
 }
 
+void
+FedMoeProgress::RoundCompleted(const FedMoeRoundRecord& record)
+{
+    RoundDone(record.round, record.simTimeS, record.testAccuracy, record.dropped);
+}
+
 } // namespace ns3

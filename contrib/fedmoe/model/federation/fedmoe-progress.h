@@ -5,6 +5,8 @@
 #ifndef FEDMOE_PROGRESS_H
 #define FEDMOE_PROGRESS_H
 
+#include "fedmoe-recorder.h"
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -42,6 +44,12 @@ class FedMoeProgress
      * \param dropped participants dropped this round
      */
     void RoundDone(uint32_t round, double simTimeS, double accuracy, uint32_t dropped);
+
+    /**
+     * \brief Sink of FedMoeServerApplication's RoundCompleted: RoundDone() of its record.
+     * \param record the round's record
+     */
+    void RoundCompleted(const FedMoeRoundRecord& record);
 
     /** \return wall seconds since construction */
     double Elapsed() const;

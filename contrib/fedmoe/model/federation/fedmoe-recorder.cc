@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
@@ -107,6 +108,28 @@ FedMoeRecorder::Fail(const std::vector<FedMoeClientRecord>& clients, const std::
 }
 
 void
+FedMoeRecorder::RunEnded(const std::string& summaryJson,
+                         const std::vector<FedMoeClientRecord>& clients, const std::string& error)
+{
+    try
+    {
+        if (error.empty())
+        {
+            Finish(clients, summaryJson);
+        }
+        else
+        {
+            Fail(clients, summaryJson, error);
+        }
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << "FedMoeRecorder: writing the records in " << m_outDir
+                  << " failed: " << e.what() << std::endl;
+    }
+}
+
+void
 FedMoeRecorder::WriteFinal(const std::vector<FedMoeClientRecord>& clients,
                            const std::string& summaryJson, const std::string& error)
 {
@@ -116,9 +139,10 @@ FedMoeRecorder::WriteFinal(const std::vector<FedMoeClientRecord>& clients,
     for (const auto& c : clients)
     {
         csv << c.client << ',' << c.tier << ',' << Format(c.distanceM) << ','
-            << Format(c.computeGflops) << ',' << c.cores << ',' << Format(c.memoryMb) << ','
-            << Format(c.uplinkBps) << ',' << Format(c.downlinkBps) << ',' << Format(c.latencyS)
-            << ',' << c.samples << ',' << Format(c.goodputBps) << ',' << Format(c.rttS) << ','
+            << Format(c.capacity.computeGflops) << ',' << c.capacity.cores << ','
+            << Format(c.capacity.memoryMb) << ',' << Format(c.capacity.uplinkBps) << ','
+            << Format(c.capacity.downlinkBps) << ',' << Format(c.capacity.latencyS) << ','
+            << c.samples << ',' << Format(c.goodputBps) << ',' << Format(c.rttS) << ','
             << Format(c.snrDb) << ',' << c.roundsAssigned << ',' << c.roundsDropped << '\n';
     }
     WriteAtomically("clients.csv", csv.str());

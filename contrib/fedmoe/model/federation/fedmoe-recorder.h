@@ -6,6 +6,8 @@
 #ifndef FEDMOE_RECORDER_H
 #define FEDMOE_RECORDER_H
 
+#include "ns3/capacity-estimator.h"
+
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -44,13 +46,8 @@ struct FedMoeClientRecord
     uint32_t client{0};                                         //!< client id
     std::string tier;                                           //!< device tier
     double distanceM{std::numeric_limits<double>::quiet_NaN()}; //!< distance to the AP, m
-    double computeGflops{0};                                    //!< profile: GFLOP/s
-    uint32_t cores{0};                                          //!< profile: cores
-    double memoryMb{0};                                         //!< profile: memory, MB
-    double uplinkBps{0};                                        //!< profile: nominal uplink, bit/s
-    double downlinkBps{0}; //!< profile: nominal downlink, bit/s
-    double latencyS{0};    //!< profile: nominal latency, s
-    uint64_t samples{0};   //!< training samples in the client's shard
+    fedmoe::scheduling::CapacityProfile capacity; //!< as announced (a default one if never)
+    uint64_t samples{0};                          //!< training samples in the client's shard
     double goodputBps{std::numeric_limits<double>::quiet_NaN()}; //!< observed goodput, bit/s
     double rttS{std::numeric_limits<double>::quiet_NaN()};       //!< observed RTT, s
     double snrDb{std::numeric_limits<double>::quiet_NaN()};      //!< observed SNR, dB
@@ -68,6 +65,10 @@ struct FedMoeClientRecord
  * and a rename, so they are either whole or absent. Numbers are written with
  * 10 significant digits; a missing value is "nan", which pandas and
  * gnuplot both read as not-a-number.
+ *
+ * AddAssignment, AddRound and RunEnded are sinks of the server's
+ * AssignmentDecided, RoundCompleted and RunEnded trace sources (FedMoeHelper
+ * connects them when the server's OutputDirectory is set).
  */
 class FedMoeRecorder
 {
@@ -110,6 +111,16 @@ class FedMoeRecorder
      */
     void Fail(const std::vector<FedMoeClientRecord>& clients, const std::string& summaryJson,
               const std::string& error);
+
+    /**
+     * \brief Sink of FedMoeServerApplication's RunEnded: Finish() or Fail().
+     *        A failure to write is printed on stderr (the simulation is over).
+     * \param summaryJson the summary's fields
+     * \param clients one record per client
+     * \param error empty when the run succeeded
+     */
+    void RunEnded(const std::string& summaryJson, const std::vector<FedMoeClientRecord>& clients,
+                  const std::string& error);
 
     /**
      * \brief Format a number for the CSV files ("nan" when not finite).

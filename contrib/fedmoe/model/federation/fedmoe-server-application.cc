@@ -1,30 +1,27 @@
 /*
- * FedMoeServerApplication: federated MoE rounds over TCP (participants,
- * assignment, ASSIGN, UPDATE, deadline, aggregation, scores, records).
+ * FedMoeServerApplication: HELLO/ASSIGN/UPDATE through a transport, the round
+ * deadline as an event; the rounds themselves are FedMoeRoundCoordinator's.
  */
 
 #include "fedmoe-server-application.h"
 
+#include "fedmoe-job-messages.h"
+#include "fedmoe-tcp-server-transport.h"
 #include "fedmoe-wall-timer.h"
 
 #include "ns3/boolean.h"
 #include "ns3/double.h"
-#include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
-#include "ns3/participation-selector.h"
 #include "ns3/pointer.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
-#include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
-#include <random>
-#include <set>
 #include <stdexcept>
 
 namespace ns3
@@ -40,18 +37,6 @@ namespace sched = fedmoe::scheduling;
 namespace
 {
 
-/// Text of an expert list, "{0,3}".
-std::string
-ListText(const std::vector<uint32_t>& v)
-{
-    std::string s = "{";
-    for (std::size_t i = 0; i < v.size(); ++i)
-    {
-        s += (i ? "," : "") + std::to_string(v[i]);
-    }
-    return s + "}";
-}
-
 /// A 64-bit seed from an ns-3 stream.
 uint64_t
 DrawSeed(Ptr<UniformRandomVariable> rng)
@@ -61,19 +46,38 @@ DrawSeed(Ptr<UniformRandomVariable> rng)
     return (hi << 32) | lo;
 }
 
+/// The scoreboard's copy of an estimate.
+FedMoeLinkObservation
+ToObservation(const ChannelEstimate& e)
+{
+    FedMoeLinkObservation o;
+    o.goodputBps = e.goodputBps;
+    o.rttS = e.rtt.GetSeconds();
+    o.snrDb = e.snrDb;
+    o.transferSamples = e.transferSamples;
+    o.rttSamples = e.rttSamples;
+    o.snrSamples = e.snrSamples;
+    o.observedAtS = Simulator::Now().GetSeconds();
+    return o;
+}
+
 } // namespace
 
 TypeId
 FedMoeServerApplication::GetTypeId()
 {
     using S = FedMoeServerApplication;
+    using R = FedMoeRoundSettings;
+    static const FedMoeRoundSettings d; // the defaults, in one place
     static TypeId tid
         = TypeId("ns3::FedMoeServerApplication")
               .SetParent<Application>()
               .SetGroupName("FedMoe")
               .AddConstructor<FedMoeServerApplication>()
-              .AddAttribute("Rounds", "Federated rounds to run.", UintegerValue(10),
-                            MakeUintegerAccessor(&S::m_rounds), MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("Rounds", "Federated rounds to run.", UintegerValue(d.rounds),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::rounds>,
+                                                 &S::Get<uint32_t, &R::rounds>),
+                            MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("Policy",
                             "The alignment policy (null: channel-aware with default attributes).",
                             PointerValue(), MakePointerAccessor(&S::m_policy),
@@ -85,32 +89,44 @@ FedMoeServerApplication::GetTypeId()
                             MakeTimeChecker(MilliSeconds(1)))
               .AddAttribute("Participation",
                             "Share of the connected clients picked each round, in (0, 1].",
-                            DoubleValue(1.0), MakeDoubleAccessor(&S::m_participation),
+                            DoubleValue(d.participation),
+                            MakeDoubleAccessor(&S::Set<double, &R::participation>,
+                                               &S::Get<double, &R::participation>),
                             MakeDoubleChecker<double>(1e-9, 1.0))
               .AddAttribute("MinParticipants",
                             "Fewest participants per round (when that many are connected).",
-                            UintegerValue(1), MakeUintegerAccessor(&S::m_minParticipants),
+                            UintegerValue(d.minParticipants),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::minParticipants>,
+                                                 &S::Get<uint32_t, &R::minParticipants>),
                             MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("LocalSteps",
                             "Local optimisation steps (batches) per client and round.",
-                            UintegerValue(20), MakeUintegerAccessor(&S::m_localSteps),
+                            UintegerValue(d.localSteps),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::localSteps>,
+                                                 &S::Get<uint32_t, &R::localSteps>),
                             MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("EvaluationInterval",
                             "Evaluate the global model every this many rounds (and after the "
                             "last).",
-                            UintegerValue(1), MakeUintegerAccessor(&S::m_evaluationInterval),
+                            UintegerValue(d.evaluationInterval),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::evaluationInterval>,
+                                                 &S::Get<uint32_t, &R::evaluationInterval>),
                             MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("TargetAccuracy",
                             "Test accuracy whose first crossing is recorded (rounds_to_target, "
                             "time_to_target_s), in [0, 1]; 0: none.",
-                            DoubleValue(0.0), MakeDoubleAccessor(&S::m_targetAccuracy),
+                            DoubleValue(d.targetAccuracy),
+                            MakeDoubleAccessor(&S::Set<double, &R::targetAccuracy>,
+                                               &S::Get<double, &R::targetAccuracy>),
                             MakeDoubleChecker<double>(0.0, 1.0))
               .AddAttribute("StopAtTarget", "End the run when TargetAccuracy is reached.",
-                            BooleanValue(false), MakeBooleanAccessor(&S::m_stopAtTarget),
+                            BooleanValue(d.stopAtTarget),
+                            MakeBooleanAccessor(&S::Set<bool, &R::stopAtTarget>,
+                                                &S::Get<bool, &R::stopAtTarget>),
                             MakeBooleanChecker())
               .AddAttribute("OutputDirectory",
                             "Where rounds.csv, assignments.csv, clients.csv and summary.json go "
-                            "(empty: no files).",
+                            "(empty: no files); read by FedMoeHelper, which connects the records.",
                             StringValue(""), MakeStringAccessor(&S::m_outDir), MakeStringChecker())
               .AddAttribute("MaxPayload", "Largest message payload accepted from a client, bytes.",
                             UintegerValue(256u << 20), MakeUintegerAccessor(&S::m_maxPayload),
@@ -118,53 +134,96 @@ FedMoeServerApplication::GetTypeId()
               .AddAttribute("AggregationGate",
                             "How the gate is merged: \"all\" (every participant) or \"assigned\" "
                             "(gate row e over the clients assigned e).",
-                            StringValue("all"), MakeStringAccessor(&S::m_aggregationGate),
+                            StringValue(d.aggregation.gate),
+                            MakeStringAccessor(
+                                &S::SetIn<learning::AggregationOptions, std::string,
+                                          &R::aggregation, &learning::AggregationOptions::gate>,
+                                &S::GetIn<learning::AggregationOptions, std::string,
+                                          &R::aggregation, &learning::AggregationOptions::gate>),
                             MakeStringChecker())
               .AddAttribute("AggregationRule",
                             "How expert updates are merged: \"mean\" (FedAvg weighted by routed "
                             "samples), \"median\" or \"trimmed-mean\".",
-                            StringValue("mean"), MakeStringAccessor(&S::m_aggregationRule),
+                            StringValue(d.aggregation.rule),
+                            MakeStringAccessor(
+                                &S::SetIn<learning::AggregationOptions, std::string,
+                                          &R::aggregation, &learning::AggregationOptions::rule>,
+                                &S::GetIn<learning::AggregationOptions, std::string,
+                                          &R::aggregation, &learning::AggregationOptions::rule>),
                             MakeStringChecker())
               .AddAttribute("TrimFraction",
                             "Share cut from each end by \"trimmed-mean\", in [0, 0.5).",
-                            DoubleValue(0.2), MakeDoubleAccessor(&S::m_trimFraction),
+                            DoubleValue(d.aggregation.trimFraction),
+                            MakeDoubleAccessor(
+                                &S::SetIn<learning::AggregationOptions, double, &R::aggregation,
+                                          &learning::AggregationOptions::trimFraction>,
+                                &S::GetIn<learning::AggregationOptions, double, &R::aggregation,
+                                          &learning::AggregationOptions::trimFraction>),
                             MakeDoubleChecker<double>(0.0, 0.5))
               .AddAttribute("MaxExpertsPerClient",
                             "Most experts a client trains per round (0: its memory decides).",
-                            UintegerValue(2), MakeUintegerAccessor(&S::m_maxExpertsPerClient),
+                            UintegerValue(d.maxExpertsPerClient),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::maxExpertsPerClient>,
+                                                 &S::Get<uint32_t, &R::maxExpertsPerClient>),
                             MakeUintegerChecker<uint32_t>())
               .AddAttribute("MinTrainersPerExpert",
                             "Trainers each expert should get when capacity allows.",
-                            UintegerValue(1), MakeUintegerAccessor(&S::m_minTrainersPerExpert),
+                            UintegerValue(d.minTrainersPerExpert),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::minTrainersPerExpert>,
+                                                 &S::Get<uint32_t, &R::minTrainersPerExpert>),
                             MakeUintegerChecker<uint32_t>())
               .AddAttribute("MaxTrainersPerExpert", "Most trainers per expert (0: unlimited).",
-                            UintegerValue(0), MakeUintegerAccessor(&S::m_maxTrainersPerExpert),
+                            UintegerValue(d.maxTrainersPerExpert),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &R::maxTrainersPerExpert>,
+                                                 &S::Get<uint32_t, &R::maxTrainersPerExpert>),
                             MakeUintegerChecker<uint32_t>())
-              .AddAttribute("FitnessSmoothing", "EMA weight of a new fitness reward, (0, 1].",
-                            DoubleValue(sched::FitnessParameters().smoothing),
-                            MakeDoubleAccessor(&S::SetFitnessSmoothing, &S::GetFitnessSmoothing),
-                            MakeDoubleChecker<double>(0.0, 1.0))
-              .AddAttribute("FitnessDecay",
-                            "Share of the gap to the prior an untrained pair closes per round.",
-                            DoubleValue(sched::FitnessParameters().decay),
-                            MakeDoubleAccessor(&S::SetFitnessDecay, &S::GetFitnessDecay),
-                            MakeDoubleChecker<double>(0.0, 1.0))
-              .AddAttribute("FitnessLossWeight",
-                            "Weight of the loss term in the fitness reward (the rest is the "
-                            "routing share), [0, 1].",
-                            DoubleValue(sched::FitnessParameters().lossWeight),
-                            MakeDoubleAccessor(&S::SetFitnessLossWeight, &S::GetFitnessLossWeight),
-                            MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute(
+                  "FitnessSmoothing", "EMA weight of a new fitness reward, (0, 1].",
+                  DoubleValue(d.fitness.smoothing),
+                  MakeDoubleAccessor(&S::SetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::smoothing>,
+                                     &S::GetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::smoothing>),
+                  MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute(
+                  "FitnessDecay",
+                  "Share of the gap to the prior an untrained pair closes per round.",
+                  DoubleValue(d.fitness.decay),
+                  MakeDoubleAccessor(&S::SetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::decay>,
+                                     &S::GetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::decay>),
+                  MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute(
+                  "FitnessLossWeight",
+                  "Weight of the loss term in the fitness reward (the rest is the "
+                  "routing share), [0, 1].",
+                  DoubleValue(d.fitness.lossWeight),
+                  MakeDoubleAccessor(&S::SetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::lossWeight>,
+                                     &S::GetIn<sched::FitnessParameters, double, &R::fitness,
+                                               &sched::FitnessParameters::lossWeight>),
+                  MakeDoubleChecker<double>(0.0, 1.0))
               .AddAttribute("UsageDecay",
                             "EMA weight of a round's load in the usage score, (0, 1] "
                             "(the window is about 1/UsageDecay rounds).",
-                            DoubleValue(sched::UsageParameters().smoothing),
-                            MakeDoubleAccessor(&S::SetUsageDecay, &S::GetUsageDecay),
+                            DoubleValue(d.usage.smoothing),
+                            MakeDoubleAccessor(&S::SetIn<sched::UsageParameters, double, &R::usage,
+                                                         &sched::UsageParameters::smoothing>,
+                                               &S::GetIn<sched::UsageParameters, double, &R::usage,
+                                                         &sched::UsageParameters::smoothing>),
                             MakeDoubleChecker<double>(0.0, 1.0))
               .AddAttribute("CompletionSmoothing",
                             "EMA weight of a round's observed/predicted time ratio per client.",
-                            DoubleValue(0.3), MakeDoubleAccessor(&S::m_completionSmoothing),
+                            DoubleValue(d.completionSmoothing),
+                            MakeDoubleAccessor(&S::Set<double, &R::completionSmoothing>,
+                                               &S::Get<double, &R::completionSmoothing>),
                             MakeDoubleChecker<double>(1e-9, 1.0))
+              .AddAttribute("Transport",
+                            "How clients are reached (null: FedMoeTcpServerTransport on Port, "
+                            "with MaxPayload).",
+                            PointerValue(), MakePointerAccessor(&S::m_transport),
+                            MakePointerChecker<FedMoeServerTransport>())
               .AddAttribute("Port", "TCP port the server listens on.", UintegerValue(7100),
                             MakeUintegerAccessor(&S::m_port), MakeUintegerChecker<uint16_t>())
               .AddAttribute("ExpectedClients",
@@ -177,7 +236,8 @@ FedMoeServerApplication::GetTypeId()
                             "that said HELLO.",
                             TimeValue(Seconds(10)), MakeTimeAccessor(&S::m_helloTimeout),
                             MakeTimeChecker(Time(0)))
-              .AddAttribute("Progress", "Print a progress line per round on stderr.",
+              .AddAttribute("Progress",
+                            "Print a progress line per round on stderr (FedMoeHelper connects it).",
                             BooleanValue(true), MakeBooleanAccessor(&S::m_progressEnabled),
                             MakeBooleanChecker())
               .AddAttribute("StopSimulation", "Call Simulator::Stop when the run ends.",
@@ -209,39 +269,33 @@ FedMoeServerApplication::GetTypeId()
                               "ns3::FedMoeServerApplication::RejectedCallback")
               .AddTraceSource("RoundCompleted", "A round was completed: its record.",
                               MakeTraceSourceAccessor(&S::m_roundCompleted),
-                              "ns3::FedMoeServerApplication::RoundCompletedCallback");
+                              "ns3::FedMoeServerApplication::RoundCompletedCallback")
+              .AddTraceSource("RunEnded",
+                              "The run ended: summary (JSON object), client records, error "
+                              "(empty: none).",
+                              MakeTraceSourceAccessor(&S::m_runEnded),
+                              "ns3::FedMoeServerApplication::RunEndedCallback");
     return tid;
 }
 
 FedMoeServerApplication::FedMoeServerApplication()
-    : m_rounds(10),
-      m_deadline(Seconds(60)),
-      m_participation(1.0),
-      m_minParticipants(1),
-      m_localSteps(20),
-      m_evaluationInterval(1),
-      m_targetAccuracy(0.0),
-      m_stopAtTarget(false),
+    : m_deadline(Seconds(60)),
       m_maxPayload(256u << 20),
-      m_aggregationGate("all"),
-      m_aggregationRule("mean"),
-      m_trimFraction(0.2),
-      m_maxExpertsPerClient(2),
-      m_minTrainersPerExpert(1),
-      m_maxTrainersPerExpert(0),
-      m_completionSmoothing(0.3),
       m_port(7100),
       m_expectedClients(0),
       m_helloTimeout(Seconds(10)),
-      m_progressEnabled(true),
       m_stopSimulation(true),
+      m_progressEnabled(true),
       m_uplink(CreateObject<ChannelEstimator>()),
       m_downlink(CreateObject<ChannelEstimator>()),
       m_participantRng(CreateObject<UniformRandomVariable>()),
-      m_seedRng(CreateObject<UniformRandomVariable>()),
-      m_finalAccuracy(std::numeric_limits<double>::quiet_NaN())
+      m_seedRng(CreateObject<UniformRandomVariable>())
 {
     NS_LOG_FUNCTION(this);
+    m_uplink->TraceConnectWithoutContext(
+        "Updated", MakeCallback(&FedMoeServerApplication::UplinkUpdated, this));
+    m_downlink->TraceConnectWithoutContext(
+        "Updated", MakeCallback(&FedMoeServerApplication::DownlinkUpdated, this));
 }
 
 FedMoeServerApplication::~FedMoeServerApplication()
@@ -254,73 +308,19 @@ FedMoeServerApplication::DoDispose()
 {
     Simulator::Cancel(m_startEvent);
     Simulator::Cancel(m_deadlineEvent);
-    for (auto& [socket, conn] : m_connections)
+    if (m_transport)
     {
-        conn.writer->Detach();
-        conn.socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
-        conn.socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
-                                       MakeNullCallback<void, Ptr<Socket>>());
+        m_transport->Dispose();
     }
-    m_connections.clear();
-    m_closed.clear();
-    m_listener = nullptr;
+    m_transport = nullptr;
     m_policy = nullptr;
     m_executor = nullptr;
-    m_model.reset();
+    m_coordinator.reset();
     m_uplink = nullptr;
     m_downlink = nullptr;
     m_participantRng = nullptr;
     m_seedRng = nullptr;
-    m_recorder.reset();
     Application::DoDispose();
-}
-
-void
-FedMoeServerApplication::SetFitnessSmoothing(double value)
-{
-    m_fitnessParameters.smoothing = value;
-}
-
-double
-FedMoeServerApplication::GetFitnessSmoothing() const
-{
-    return m_fitnessParameters.smoothing;
-}
-
-void
-FedMoeServerApplication::SetFitnessDecay(double value)
-{
-    m_fitnessParameters.decay = value;
-}
-
-double
-FedMoeServerApplication::GetFitnessDecay() const
-{
-    return m_fitnessParameters.decay;
-}
-
-void
-FedMoeServerApplication::SetFitnessLossWeight(double value)
-{
-    m_fitnessParameters.lossWeight = value;
-}
-
-double
-FedMoeServerApplication::GetFitnessLossWeight() const
-{
-    return m_fitnessParameters.lossWeight;
-}
-
-void
-FedMoeServerApplication::SetUsageDecay(double value)
-{
-    m_usageParameters.smoothing = value;
-}
-
-double
-FedMoeServerApplication::GetUsageDecay() const
-{
-    return m_usageParameters.smoothing;
 }
 
 void
@@ -329,16 +329,10 @@ FedMoeServerApplication::SetExecutor(Ptr<FedMoeTrainingExecutor> executor)
     m_executor = executor;
 }
 
-Ptr<FedMoeTrainingExecutor>
-FedMoeServerApplication::GetExecutor() const
-{
-    return m_executor;
-}
-
 void
 FedMoeServerApplication::SetClientDistance(uint32_t client, double metres)
 {
-    m_distances[client] = metres;
+    m_scoreboard.SetDistance(client, metres);
 }
 
 Ptr<ChannelEstimator>
@@ -347,22 +341,16 @@ FedMoeServerApplication::GetUplinkEstimator() const
     return m_uplink;
 }
 
-Ptr<ChannelEstimator>
-FedMoeServerApplication::GetDownlinkEstimator() const
+const FedMoeRoundCoordinator*
+FedMoeServerApplication::GetCoordinator() const
 {
-    return m_downlink;
+    return m_coordinator.get();
 }
 
 uint32_t
 FedMoeServerApplication::GetRoundsCompleted() const
 {
-    return static_cast<uint32_t>(m_records.size());
-}
-
-const std::vector<FedMoeRoundRecord>&
-FedMoeServerApplication::GetRoundRecords() const
-{
-    return m_records;
+    return m_coordinator ? static_cast<uint32_t>(m_coordinator->GetRecords().size()) : 0;
 }
 
 uint64_t
@@ -374,13 +362,7 @@ FedMoeServerApplication::GetRejectedCount() const
 uint64_t
 FedMoeServerApplication::GetDroppedCount() const
 {
-    return m_dropped;
-}
-
-bool
-FedMoeServerApplication::IsFinished() const
-{
-    return m_finished;
+    return m_coordinator ? m_coordinator->GetDroppedCount() : 0;
 }
 
 const std::string&
@@ -392,55 +374,24 @@ FedMoeServerApplication::GetError() const
 double
 FedMoeServerApplication::GetFinalAccuracy() const
 {
-    return m_finalAccuracy;
-}
-
-uint32_t
-FedMoeServerApplication::GetRoundsToTarget() const
-{
-    return m_roundsToTarget;
-}
-
-Time
-FedMoeServerApplication::GetTimeToTarget() const
-{
-    return m_timeToTarget;
-}
-
-uint64_t
-FedMoeServerApplication::GetBytesDown() const
-{
-    return m_bytesDown;
+    return m_coordinator ? m_coordinator->GetFinalAccuracy()
+                         : std::numeric_limits<double>::quiet_NaN();
 }
 
 double
 FedMoeServerApplication::GetSerialisationWallSeconds() const
 {
-    return m_wallSerialisation;
+    return m_wallSerialisation + (m_coordinator ? m_coordinator->GetEncodingWallSeconds() : 0.0);
 }
 
-double
-FedMoeServerApplication::GetAggregationWallSeconds() const
+std::vector<FedMoeClientRecord>
+FedMoeServerApplication::GetClientRecords() const
 {
-    return m_wallAggregation;
-}
-
-double
-FedMoeServerApplication::GetEvaluationWallSeconds() const
-{
-    return m_wallEvaluation;
-}
-
-uint64_t
-FedMoeServerApplication::GetBytesUp() const
-{
-    return m_bytesUp;
-}
-
-Ptr<FedMoeAlignmentPolicy>
-FedMoeServerApplication::GetPolicy() const
-{
-    return m_policy;
+    return m_scoreboard.ClientRecords(
+        [this](uint32_t id) -> uint64_t
+        {
+            return m_executor ? m_executor->GetShard(id).size() : 0;
+        });
 }
 
 int64_t
@@ -448,16 +399,14 @@ FedMoeServerApplication::AssignStreams(int64_t stream)
 {
     m_participantRng->SetStream(stream);
     m_seedRng->SetStream(stream + 1);
-    int64_t used = 2;
     if (!m_policy)
     {
         m_policy = FedMoeAlignmentPolicy::Create("channel-aware");
     }
-    used += m_policy->AssignStreams(stream + used);
-    return used;
+    return 2 + m_policy->AssignStreams(stream + 2);
 }
 
-// --- connections -----------------------------------------------------------
+// --- links -----------------------------------------------------------------
 
 void
 FedMoeServerApplication::StartApplication()
@@ -468,43 +417,46 @@ FedMoeServerApplication::StartApplication()
         Fail("FedMoeServerApplication: no training executor with a model (SetExecutor)");
         return;
     }
-    m_model = m_executor->GetModel();
     if (!m_policy)
     {
         m_policy = FedMoeAlignmentPolicy::Create("channel-aware");
     }
+    FedMoeRoundSettings settings = m_settings;
+    settings.deadlineS = m_deadline.GetSeconds();
     try
     {
-        learning::AggregationOptions options;
-        options.gate = m_aggregationGate;
-        options.rule = m_aggregationRule;
-        options.trimFraction = m_trimFraction;
-        learning::ValidateAggregationOptions(options);
-        m_fitnessParameters.Validate();
-        m_usageParameters.Validate();
-        if (!m_outDir.empty())
-        {
-            m_recorder = std::make_unique<FedMoeRecorder>(m_outDir);
-        }
+        m_coordinator = std::make_unique<FedMoeRoundCoordinator>(
+            m_executor->GetModel(), settings,
+            [this](const sched::AlignmentInput& input)
+            {
+                return m_policy->Assign(input);
+            },
+            [this](uint32_t client) -> const std::vector<int64_t>&
+            {
+                return m_executor->GetShard(client);
+            },
+            m_scoreboard);
     }
     catch (const std::exception& e)
     {
         Fail(e.what());
         return;
     }
-    if (m_progressEnabled)
+    if (!m_transport)
     {
-        m_progress = std::make_unique<FedMoeProgress>(m_rounds);
+        m_transport = CreateObjectWithAttributes<FedMoeTcpServerTransport>(
+            "Port", UintegerValue(m_port), "MaxPayload", UintegerValue(m_maxPayload));
     }
-    m_listener = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
-    if (m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0
-        || m_listener->Listen() != 0)
+    m_transport->SetReceiveCallbacks(MakeCallback(&FedMoeServerApplication::HandleMessage, this),
+                                     MakeCallback(&FedMoeServerApplication::HandleRejected, this),
+                                     MakeCallback(&FedMoeServerApplication::HandleBytes, this),
+                                     MakeCallback(&FedMoeServerApplication::HandleClosed, this));
+    const std::string error = m_transport->Start(GetNode());
+    if (!error.empty())
     {
-        Fail("FedMoeServerApplication: cannot listen on port " + std::to_string(m_port));
+        Fail("FedMoeServerApplication: " + error);
         return;
     }
-    m_listener->SetAcceptCallback(MakeCallback(&FedMoeServerApplication::AcceptRequest, this),
-                                  MakeCallback(&FedMoeServerApplication::HandleAccept, this));
     m_startEvent
         = Simulator::Schedule(m_helloTimeout, &FedMoeServerApplication::StartFirstRound, this);
 }
@@ -515,81 +467,47 @@ FedMoeServerApplication::StopApplication()
     NS_LOG_FUNCTION(this);
     Simulator::Cancel(m_startEvent);
     Simulator::Cancel(m_deadlineEvent);
-    if (m_listener)
+    if (m_transport)
     {
-        m_listener->Close();
-    }
-}
-
-bool
-FedMoeServerApplication::AcceptRequest(Ptr<Socket> /* socket */, const Address& /* from */)
-{
-    return !m_finished;
-}
-
-void
-FedMoeServerApplication::HandleAccept(Ptr<Socket> socket, const Address& from)
-{
-    NS_LOG_FUNCTION(this << socket << from);
-    Connection conn;
-    conn.socket = socket;
-    conn.framer = std::make_unique<FedMoeMessageFramer>(m_maxPayload);
-    conn.writer = std::make_unique<FedMoeStreamWriter>();
-    conn.writer->Attach(socket);
-    Socket* key = PeekPointer(socket);
-    m_connections[key] = std::move(conn);
-    socket->SetRecvCallback(MakeCallback(&FedMoeServerApplication::HandleRead, this));
-    socket->SetCloseCallbacks(MakeCallback(&FedMoeServerApplication::HandlePeerClose, this),
-                              MakeCallback(&FedMoeServerApplication::HandlePeerClose, this));
-    socket->TraceConnectWithoutContext(
-        "RTT", MakeCallback(&FedMoeServerApplication::RttSample, this, key));
-}
-
-void
-FedMoeServerApplication::RttSample(Socket* socket, Time /* oldRtt */, Time newRtt)
-{
-    auto it = m_connections.find(socket);
-    if (it != m_connections.end() && newRtt.IsStrictlyPositive()
-        && (it->second.minRtt.IsZero() || newRtt < it->second.minRtt))
-    {
-        it->second.minRtt = newRtt;
+        m_transport->StopAccepting();
     }
 }
 
 void
-FedMoeServerApplication::HandlePeerClose(Ptr<Socket> socket)
+FedMoeServerApplication::UplinkUpdated(uint32_t client, const ChannelEstimate& estimate)
 {
-    NS_LOG_FUNCTION(this << socket);
-    Forget(PeekPointer(socket));
+    m_scoreboard.ObserveUplink(client, ToObservation(estimate));
 }
 
 void
-FedMoeServerApplication::Forget(Socket* socket)
+FedMoeServerApplication::DownlinkUpdated(uint32_t client, const ChannelEstimate& estimate)
 {
-    auto it = m_connections.find(socket);
-    if (it == m_connections.end())
+    m_scoreboard.ObserveDownlink(client, ToObservation(estimate));
+}
+
+void
+FedMoeServerApplication::HandleClosed(uint32_t link)
+{
+    auto it = m_links.find(link);
+    if (it == m_links.end())
     {
         return;
     }
-    Connection& conn = it->second;
-    if (conn.hello)
+    auto c = m_clientLinks.find(it->second);
+    if (c != m_clientLinks.end() && c->second == link)
     {
-        auto c = m_clients.find(conn.client);
-        if (c != m_clients.end() && c->second.socket == socket)
-        {
-            c->second.connected = false;
-            c->second.socket = nullptr;
-            NS_LOG_INFO("client " << conn.client << " disconnected");
-        }
+        m_scoreboard.SetConnected(it->second, false);
+        m_clientLinks.erase(c);
+        NS_LOG_INFO("client " << it->second << " disconnected");
     }
-    conn.writer->Detach();
-    conn.socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
-    conn.socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
-                                   MakeNullCallback<void, Ptr<Socket>>());
-    conn.socket->Close();
-    // The socket may be deep in its own call stack: keep it alive until disposal.
-    m_closed.push_back(conn.socket);
-    m_connections.erase(it);
+    m_links.erase(it);
+}
+
+void
+FedMoeServerApplication::Forget(uint32_t link)
+{
+    HandleClosed(link);
+    m_transport->Close(link);
 }
 
 void
@@ -602,103 +520,71 @@ FedMoeServerApplication::Reject(uint32_t round, uint32_t client, FedMoeRejection
     m_messageRejected(round, client, reason, detail);
 }
 
-void
-FedMoeServerApplication::HandleRead(Ptr<Socket> socket)
+bool
+FedMoeServerApplication::RoundOpen() const
 {
-    NS_LOG_FUNCTION(this << socket);
-    Socket* key = PeekPointer(socket);
-    Ptr<Packet> packet;
-    while ((packet = socket->Recv()))
+    return !m_finished && m_coordinator && m_coordinator->IsOpen();
+}
+
+void
+FedMoeServerApplication::HandleBytes(uint32_t /* link */, uint32_t bytes)
+{
+    if (RoundOpen())
     {
-        if (packet->GetSize() == 0)
-        {
-            break;
-        }
-        auto it = m_connections.find(key);
-        if (it == m_connections.end())
-        {
-            return;
-        }
-        Connection& conn = it->second;
-        if (m_roundOpen)
-        {
-            m_roundBytesUp += packet->GetSize();
-        }
-        if (conn.framer->GetBufferedBytes() == 0)
-        {
-            conn.messageStart = Simulator::Now();
-        }
-        conn.framer->Append(packet);
-        for (;;)
-        {
-            FedMoeMessageFramer::Result r = conn.framer->Next();
-            if (r.status == FedMoeMessageFramer::Status::NEED_MORE)
-            {
-                break;
-            }
-            const FedMoeHeader& h = r.message.header;
-            if (r.status == FedMoeMessageFramer::Status::REJECTED)
-            {
-                Reject(h.GetRound(), h.GetClientId(), r.reason,
-                       "from "
-                           + (conn.hello ? "client " + std::to_string(conn.client)
-                                         : std::string("a connection without HELLO")));
-                if (conn.framer->IsBroken())
-                {
-                    Forget(key);
-                    return;
-                }
-            }
-            else if (h.GetMessageType() == FedMoeMessageType::HELLO)
-            {
-                HandleHello(conn, r.message);
-            }
-            else if (h.GetMessageType() == FedMoeMessageType::UPDATE)
-            {
-                HandleUpdate(conn, r.message);
-            }
-            else
-            {
-                Reject(h.GetRound(), h.GetClientId(), FedMoeRejection::UNEXPECTED,
-                       "a " + ToString(h.GetMessageType()) + " from a client");
-            }
-            if (m_connections.find(key) == m_connections.end())
-            {
-                return;
-            }
-            if (conn.framer->GetBufferedBytes() > 0)
-            {
-                conn.messageStart = Simulator::Now();
-            }
-        }
+        m_roundBytesUp += bytes;
     }
 }
 
 void
-FedMoeServerApplication::HandleHello(Connection& conn, const FedMoeMessage& message)
+FedMoeServerApplication::HandleRejected(uint32_t link, const FedMoeHeader& header,
+                                        FedMoeRejection reason)
+{
+    auto it = m_links.find(link);
+    Reject(header.GetRound(), header.GetClientId(), reason,
+           "from "
+               + (it != m_links.end() ? "client " + std::to_string(it->second)
+                                      : std::string("a connection without HELLO")));
+}
+
+void
+FedMoeServerApplication::HandleMessage(uint32_t link, const FedMoeMessage& message, Time transfer)
+{
+    const FedMoeHeader& h = message.header;
+    if (h.GetMessageType() == FedMoeMessageType::HELLO)
+    {
+        HandleHello(link, message);
+    }
+    else if (h.GetMessageType() == FedMoeMessageType::UPDATE)
+    {
+        HandleUpdate(link, message, transfer);
+    }
+    else
+    {
+        Reject(h.GetRound(), h.GetClientId(), FedMoeRejection::UNEXPECTED,
+               "a " + ToString(h.GetMessageType()) + " from a client");
+    }
+}
+
+void
+FedMoeServerApplication::HandleHello(uint32_t link, const FedMoeMessage& message)
 {
     const uint32_t client = message.header.GetClientId();
     const uint32_t round = message.header.GetRound();
-    if (conn.hello)
+    if (m_links.count(link))
     {
         Reject(round, client, FedMoeRejection::UNEXPECTED, "a second HELLO on one connection");
         return;
     }
     FedMoeHello hello;
     std::string error = FedMoePayload::Decode(message.payload, hello);
-    sched::CapacityProfile profile;
-    profile.computeGflops = hello.computeGflops;
-    profile.cores = std::max<uint32_t>(1, hello.cores);
-    profile.memoryMb = hello.memoryMb;
-    profile.uplinkBps = hello.uplinkBps;
-    profile.downlinkBps = hello.downlinkBps;
-    profile.latencyS = hello.latencySeconds;
-    profile.availability = 1.0; // the server cannot know; clients model it
+    sched::CapacityProfile& capacity = hello.capacity;
+    capacity.cores = std::max<uint32_t>(1, capacity.cores);
+    capacity.availability = 1.0; // the server cannot know; clients model it
     if (error.empty())
     {
         try
         {
-            sched::CapacityEstimator::ValidateProfile(profile, "HELLO");
+            sched::CapacityEstimator::ValidateProfile(capacity, "HELLO");
         }
         catch (const std::invalid_argument& e)
         {
@@ -710,45 +596,34 @@ FedMoeServerApplication::HandleHello(Connection& conn, const FedMoeMessage& mess
         Reject(round, client, FedMoeRejection::BAD_PAYLOAD, error);
         return;
     }
-    if (m_fitness && client >= m_fitness->NumClients())
+    if (m_scoreboard.IsStarted() && client >= m_scoreboard.NumClients())
     {
         Reject(round, client, FedMoeRejection::UNEXPECTED,
                "HELLO from client " + std::to_string(client) + " after the first round (ids 0.."
-                   + std::to_string(m_fitness->NumClients() - 1) + " take part)");
+                   + std::to_string(m_scoreboard.NumClients() - 1) + " take part)");
         return;
     }
-    ClientState& state = m_clients[client];
-    if (state.connected && state.socket != PeekPointer(conn.socket))
+    auto old = m_clientLinks.find(client);
+    if (old != m_clientLinks.end() && old->second != link)
     {
         // The client reconnected (its old connection broke on its side): the
         // new connection replaces the old one.
         NS_LOG_INFO("client " << client << " reconnected; closing its old connection");
-        Forget(state.socket);
+        Forget(old->second);
     }
-    conn.hello = true;
-    conn.client = client;
-    state.connected = true;
-    state.socket = PeekPointer(conn.socket);
-    state.tier = hello.tier;
-    state.profile = profile;
+    m_links[link] = client;
+    m_clientLinks[client] = link;
+    m_scoreboard.Announce(client, hello.tier, capacity);
     NS_LOG_INFO("HELLO from client " << client << " (" << hello.tier << ")");
-    if (!m_started && m_expectedClients > 0)
+    if (!m_started && m_expectedClients > 0 && m_scoreboard.ConnectedCount() >= m_expectedClients)
     {
-        uint32_t said = 0;
-        for (const auto& [id, s] : m_clients)
-        {
-            said += s.connected ? 1 : 0;
-        }
-        if (said >= m_expectedClients)
-        {
-            Simulator::Cancel(m_startEvent);
-            m_startEvent = Simulator::ScheduleNow(&FedMoeServerApplication::StartFirstRound, this);
-        }
+        Simulator::Cancel(m_startEvent);
+        m_startEvent = Simulator::ScheduleNow(&FedMoeServerApplication::StartFirstRound, this);
     }
 }
 
 void
-FedMoeServerApplication::HandleUpdate(Connection& conn, const FedMoeMessage& message)
+FedMoeServerApplication::HandleUpdate(uint32_t link, const FedMoeMessage& message, Time transfer)
 {
     const uint32_t client = message.header.GetClientId();
     const uint32_t round = message.header.GetRound();
@@ -756,36 +631,32 @@ FedMoeServerApplication::HandleUpdate(Connection& conn, const FedMoeMessage& mes
     {
         Reject(round, client, reason, detail);
     };
-    if (!conn.hello)
+    auto sender = m_links.find(link);
+    if (sender == m_links.end())
     {
-        reject(FedMoeRejection::UNEXPECTED, "an UPDATE before HELLO");
-        return;
+        return reject(FedMoeRejection::UNEXPECTED, "an UPDATE before HELLO");
     }
-    if (client != conn.client)
+    if (client != sender->second)
     {
-        reject(FedMoeRejection::UNEXPECTED, "an UPDATE naming client " + std::to_string(client)
-                                                + " on the connection of client "
-                                                + std::to_string(conn.client));
-        return;
+        return reject(FedMoeRejection::UNEXPECTED,
+                      "an UPDATE naming client " + std::to_string(client)
+                          + " on the connection of client " + std::to_string(sender->second));
     }
-    if (!m_roundOpen || round != m_round)
+    if (!RoundOpen())
     {
-        reject(FedMoeRejection::UNEXPECTED,
-               "an UPDATE for round " + std::to_string(round)
-                   + (round < m_round || !m_roundOpen ? " (late: closed)" : " (not started)"));
-        return;
+        return reject(FedMoeRejection::UNEXPECTED,
+                      "an UPDATE for round " + std::to_string(round) + " (late: closed)");
     }
-    auto it = m_pending.find(client);
-    if (it == m_pending.end())
+    auto refuse = [&](const FedMoeUpdateCheck& check)
     {
-        reject(FedMoeRejection::UNEXPECTED, "an UPDATE from a client not assigned this round");
-        return;
-    }
-    Pending& pending = it->second;
-    if (pending.received)
+        reject(check.verdict == FedMoeUpdateCheck::MALFORMED ? FedMoeRejection::BAD_PAYLOAD
+                                                             : FedMoeRejection::UNEXPECTED,
+               check.detail);
+    };
+    FedMoeUpdateCheck check = m_coordinator->Expect(round, client);
+    if (!check.Ok())
     {
-        reject(FedMoeRejection::UNEXPECTED, "a second UPDATE in one round");
-        return;
+        return refuse(check);
     }
     FedMoeUpdate update;
     std::string error;
@@ -795,42 +666,23 @@ FedMoeServerApplication::HandleUpdate(Connection& conn, const FedMoeMessage& mes
     }
     if (!error.empty())
     {
-        reject(FedMoeRejection::BAD_PAYLOAD, error);
-        return;
+        return reject(FedMoeRejection::BAD_PAYLOAD, error);
     }
-    if (update.experts != pending.experts)
+    const learning::TrainResult result = FedMoeJobMessages::FromUpdate(client, update);
+    check = m_coordinator->Accept(result, (Simulator::Now() - m_roundStart).GetSeconds());
+    if (!check.Ok())
     {
-        reject(FedMoeRejection::UNEXPECTED, "experts " + ListText(update.experts) + " updated, "
-                                                + ListText(pending.experts) + " assigned");
-        return;
+        return refuse(check);
     }
-    const uint32_t experts = m_model->Experts();
-    if (update.routedSamples.size() != experts || update.routingShare.size() != experts)
-    {
-        reject(FedMoeRejection::BAD_PAYLOAD,
-               "routing statistics for " + std::to_string(update.routedSamples.size())
-                   + " experts, the model has " + std::to_string(experts));
-        return;
-    }
-    pending.received = true;
-    pending.arrived = Simulator::Now();
-    learning::TrainResult result = FedMoeTrainingExecutor::FromUpdate(client, update);
     const uint64_t bytes = FedMoeHeader::SERIALIZED_SIZE + message.payload.size();
-    const Time duration = Simulator::Now() - conn.messageStart;
-    if (duration.IsStrictlyPositive())
+    if (transfer.IsStrictlyPositive())
     {
-        m_uplink->RecordTransfer(client, bytes, duration);
+        m_uplink->RecordTransfer(client, bytes, transfer);
     }
     NS_LOG_INFO("round " << round << ": UPDATE from client " << client << " (" << bytes
-                         << " B, upload " << duration.As(Time::S) << ")");
+                         << " B, upload " << transfer.As(Time::S) << ")");
     m_updateReceived(round, client, message.payload, result);
-    m_updates.push_back(std::move(result));
-    const bool all = std::all_of(m_pending.begin(), m_pending.end(),
-                                 [](const auto& p)
-                                 {
-                                     return p.second.received;
-                                 });
-    if (all)
+    if (m_coordinator->AllArrived())
     {
         Simulator::Cancel(m_deadlineEvent);
         m_deadlineEvent = Simulator::ScheduleNow(&FedMoeServerApplication::CloseRound, this);
@@ -838,73 +690,21 @@ FedMoeServerApplication::HandleUpdate(Connection& conn, const FedMoeMessage& mes
 }
 
 void
-FedMoeServerApplication::AssignDrained(uint32_t round, uint32_t client, Socket* socket)
+FedMoeServerApplication::AssignDelivered(uint32_t round, uint32_t client)
 {
-    auto it = m_connections.find(socket);
-    if (it != m_connections.end())
-    {
-        it->second.writer->SetDrainedCallback(FedMoeStreamWriter::DrainedCallback());
-    }
-    if (round != m_round || !m_roundOpen)
+    auto a = m_assigns.find(client);
+    if (!RoundOpen() || round != m_coordinator->GetRound() || a == m_assigns.end())
     {
         return;
     }
-    auto p = m_pending.find(client);
-    if (p == m_pending.end())
-    {
-        return;
-    }
-    const Time duration = Simulator::Now() - p->second.assignQueued;
+    const Time duration = Simulator::Now() - a->second.queued;
     if (duration.IsStrictlyPositive())
     {
-        m_downlink->RecordTransfer(client, p->second.assignBytes, duration);
+        m_downlink->RecordTransfer(client, a->second.bytes, duration);
     }
 }
 
 // --- rounds ----------------------------------------------------------------
-
-double
-FedMoeServerApplication::SamplesPerRound() const
-{
-    return static_cast<double>(m_localSteps) * m_model->GetTrainOptions().batchSize;
-}
-
-sched::ModelCost
-FedMoeServerApplication::ModelCostOf() const
-{
-    sched::ModelCost cost;
-    const uint32_t experts = m_model->Experts();
-    const double one = m_model->TrainFlopsPerSample(1);
-    double perExpert = one;
-    double shared = 0;
-    if (experts >= 2)
-    {
-        perExpert = std::max(0.0, m_model->TrainFlopsPerSample(2) - one);
-        shared = std::max(0.0, one - perExpert);
-    }
-    cost.sharedParameterBytes = static_cast<double>(m_model->GateBytes());
-    cost.sharedTrainFlopsPerSample = shared;
-    cost.localEpochs = 1.0;
-    sched::ExpertCost expert;
-    expert.parameterBytes = static_cast<double>(m_model->ExpertBytes());
-    expert.trainFlopsPerSample = perExpert;
-    cost.experts.assign(experts, expert);
-    return cost;
-}
-
-sched::ChannelObservation
-FedMoeServerApplication::ObservationOf(uint32_t client) const
-{
-    sched::ChannelObservation o;
-    const ChannelEstimate up = m_uplink->GetEstimate(client);
-    const ChannelEstimate down = m_downlink->GetEstimate(client);
-    o.goodputUpBps = up.transferSamples > 0 ? up.goodputBps : 0.0;
-    o.goodputDownBps = down.transferSamples > 0 ? down.goodputBps : 0.0;
-    o.rttS = up.rttSamples > 0 ? up.rtt.GetSeconds() : 0.0;
-    auto it = m_clients.find(client);
-    o.completionRatio = it != m_clients.end() ? it->second.completionRatio : 1.0;
-    return o;
-}
 
 void
 FedMoeServerApplication::StartFirstRound()
@@ -914,14 +714,7 @@ FedMoeServerApplication::StartFirstRound()
         return;
     }
     m_started = true;
-    uint32_t maxId = 0;
-    uint32_t said = 0;
-    for (const auto& [id, s] : m_clients)
-    {
-        maxId = std::max(maxId, id);
-        said += s.connected ? 1 : 0;
-    }
-    if (said == 0)
+    if (m_scoreboard.ConnectedCount() == 0)
     {
         Fail("no client said HELLO within " + std::to_string(m_helloTimeout.GetSeconds())
              + " s of the server's start");
@@ -929,11 +722,7 @@ FedMoeServerApplication::StartFirstRound()
     }
     try
     {
-        const uint32_t clients = std::max(m_expectedClients, maxId + 1);
-        m_fitness = std::make_unique<sched::FitnessTracker>(clients, m_model->Experts(),
-                                                            m_fitnessParameters);
-        m_usage
-            = std::make_unique<sched::ExpertUsageTracker>(m_model->Experts(), m_usageParameters);
+        m_coordinator->Begin(m_expectedClients);
     }
     catch (const std::exception& e)
     {
@@ -951,364 +740,99 @@ FedMoeServerApplication::StartRound()
     {
         return;
     }
-    ++m_round;
     m_roundStart = Simulator::Now();
-    m_pending.clear();
-    m_updates.clear();
+    m_assigns.clear();
     m_roundBytesDown = 0;
     m_roundBytesUp = 0;
-    for (auto& [socket, conn] : m_connections)
-    {
-        conn.minRtt = Time(0);
-    }
-
-    std::vector<sched::ClientInfo> available;
-    for (const auto& [id, state] : m_clients)
-    {
-        if (!state.connected)
-        {
-            continue;
-        }
-        sched::ClientInfo info;
-        info.id = id;
-        info.profile = state.profile;
-        info.channel = ObservationOf(id);
-        info.samples = SamplesPerRound();
-        available.push_back(info);
-    }
-    std::map<uint32_t, std::vector<uint32_t>> assignment;
-    std::vector<learning::TrainJob> jobs;
-    std::vector<std::pair<uint32_t, FedMoeBytes>> messages;
-    uint32_t participants = 0;
+    m_transport->RestartRttWindow();
+    FedMoeRoundPlan plan;
     try
     {
-        sched::ParticipationParameters pp;
-        pp.rule = m_participation >= 1.0 ? sched::ParticipationRule::All
-                                         : sched::ParticipationRule::Fraction;
-        pp.fraction = m_participation;
-        pp.minClients = m_minParticipants;
-        pp.sampleAvailability = false; // clients model their own availability
-        std::mt19937_64 engine(DrawSeed(m_participantRng));
-        std::vector<std::size_t> picked;
-        if (!available.empty())
-        {
-            picked = sched::ParticipationSelector(pp).Select(available, engine);
-        }
-        sched::AlignmentInput input;
-        std::vector<uint32_t> ids;
-        for (std::size_t i : picked)
-        {
-            input.clients.push_back(available[i]);
-            ids.push_back(available[i].id);
-        }
-        participants = static_cast<uint32_t>(ids.size());
-        m_roundStarted(m_round, participants);
-        if (!ids.empty())
-        {
-            input.model = ModelCostOf();
-            input.fitness = m_fitness->Rows(ids);
-            input.usage = m_usage->Usages();
-            input.constraints.maxExpertsPerClient = m_maxExpertsPerClient;
-            input.constraints.minTrainersPerExpert = m_minTrainersPerExpert;
-            input.constraints.maxTrainersPerExpert = m_maxTrainersPerExpert;
-            input.constraints.deadlineS = m_deadline.GetSeconds();
-            const sched::Assignment decided = m_policy->Assign(input);
-            const sched::CapacityEstimator estimator(input.capacity);
-            std::map<uint32_t, double> predicted;
-            for (std::size_t i = 0; i < decided.clients.size(); ++i)
-            {
-                const auto& ca = decided.clients[i];
-                if (ca.experts.empty())
-                {
-                    continue;
-                }
-                assignment[ca.client] = ca.experts;
-                const sched::ClientInfo& info = input.clients.at(i);
-                const sched::ClientRates rates
-                    = estimator.Rates(info.profile, info.channel, info.samples, input.model);
-                predicted[ca.client]
-                    = sched::CapacityEstimator::RoundTime(rates, input.model, ca.experts);
-            }
-            // ASSIGNs and jobs.
-            const Time deadline = m_roundStart + m_deadline;
-            FedMoeWallTimer timer(m_wallSerialisation);
-            const FedMoeBytes gate = m_model->EncodeGate();
-            std::map<uint32_t, FedMoeBytes> expertBytes;
-            for (const auto& [client, experts] : assignment)
-            {
-                FedMoeAssign a;
-                a.deadlineSeconds = deadline.GetSeconds();
-                a.localSteps = m_localSteps;
-                a.seed = DrawSeed(m_seedRng);
-                a.experts = experts;
-                a.gate = gate;
-                for (uint32_t e : experts)
-                {
-                    auto b = expertBytes.find(e);
-                    if (b == expertBytes.end())
-                    {
-                        b = expertBytes.emplace(e, m_model->EncodeExpert(e)).first;
-                    }
-                    a.expertParams.push_back(b->second);
-                }
-                jobs.push_back(
-                    FedMoeTrainingExecutor::MakeJob(client, a, m_executor->GetShard(client)));
-                messages.emplace_back(client, FedMoePayload::Encode(a));
-                Pending p;
-                p.experts = experts;
-                p.predictedS = predicted[client];
-                m_pending[client] = p;
-            }
-        }
+        plan = m_coordinator->Plan(m_roundStart.GetSeconds(),
+                                   (m_roundStart + m_deadline).GetSeconds(),
+                                   DrawSeed(m_participantRng),
+                                   [this]()
+                                   {
+                                       return DrawSeed(m_seedRng);
+                                   });
     }
     catch (const std::exception& e)
     {
-        Fail("round " + std::to_string(m_round) + ": " + e.what());
+        Fail("round " + std::to_string(m_coordinator->GetRound()) + ": " + e.what());
         return;
     }
-    m_assignmentDecided(m_round, assignment);
-    if (m_recorder)
+    m_roundStarted(plan.round, plan.participants);
+    m_assignmentDecided(plan.round, plan.assignment);
+    m_executor->Submit(plan.round, plan.jobs, plan.assigns);
+    for (std::size_t i = 0; i < plan.jobs.size(); ++i)
     {
-        m_recorder->AddAssignment(m_round, assignment);
-    }
-    m_executor->Submit(m_round, jobs);
-    m_roundOpen = true;
-    for (auto& [client, payload] : messages)
-    {
-        ClientState& state = m_clients[client];
-        ++state.roundsAssigned;
+        const uint32_t client = plan.jobs[i].client;
+        const FedMoeBytes& payload = plan.assigns[i];
         Ptr<Packet> packet;
         {
             FedMoeWallTimer timer(m_wallSerialisation);
-            packet
-                = FedMoeMessageFramer::Encode(FedMoeMessageType::ASSIGN, m_round, client, payload);
+            packet = FedMoeMessageFramer::Encode(FedMoeMessageType::ASSIGN, plan.round, client,
+                                                 payload);
         }
-        Pending& p = m_pending[client];
-        p.assignQueued = Simulator::Now();
-        p.assignBytes = packet->GetSize();
+        m_assigns[client] = {Simulator::Now(), packet->GetSize()};
         m_roundBytesDown += packet->GetSize();
-        auto conn = m_connections.find(state.socket);
-        if (conn != m_connections.end())
+        auto link = m_clientLinks.find(client);
+        if (link != m_clientLinks.end())
         {
-            conn->second.writer->SetDrainedCallback(MakeCallback(
-                &FedMoeServerApplication::AssignDrained, this, m_round, client, state.socket));
-            conn->second.writer->Send(packet);
+            m_transport->Send(
+                link->second, packet,
+                MakeCallback(&FedMoeServerApplication::AssignDelivered, this, plan.round, client));
         }
-        m_assignSent(m_round, client, payload);
+        m_assignSent(plan.round, client, payload);
     }
-    NS_LOG_INFO("round " << m_round << ": " << participants << " participants, "
-                         << assignment.size() << " assigned, " << m_roundBytesDown
+    NS_LOG_INFO("round " << plan.round << ": " << plan.participants << " participants, "
+                         << plan.assignment.size() << " assigned, " << m_roundBytesDown
                          << " B of ASSIGNs");
-    if (m_pending.empty())
-    {
-        m_deadlineEvent = Simulator::ScheduleNow(&FedMoeServerApplication::CloseRound, this);
-    }
-    else
-    {
-        m_deadlineEvent
-            = Simulator::Schedule(m_deadline, &FedMoeServerApplication::CloseRound, this);
-    }
-}
-
-void
-FedMoeServerApplication::Aggregate(std::vector<learning::TrainResult>& updates)
-{
-    learning::AggregationOptions options;
-    options.gate = m_aggregationGate;
-    options.rule = m_aggregationRule;
-    options.trimFraction = m_trimFraction;
-    FedMoeWallTimer timer(m_wallAggregation);
-    if (updates.empty())
-    {
-        return;
-    }
-    try
-    {
-        m_model->Aggregate(updates, options);
-        return;
-    }
-    catch (const std::invalid_argument& e)
-    {
-        NS_LOG_WARN("round " << m_round << ": aggregation refused the updates: " << e.what());
-    }
-    // Aggregate() changes nothing when it throws: find the update it refuses
-    // by leaving one out at a time.
-    for (std::size_t i = 0; i < updates.size(); ++i)
-    {
-        std::vector<learning::TrainResult> rest;
-        for (std::size_t j = 0; j < updates.size(); ++j)
-        {
-            if (j != i)
-            {
-                rest.push_back(updates[j]);
-            }
-        }
-        try
-        {
-            if (!rest.empty())
-            {
-                m_model->Aggregate(rest, options);
-            }
-        }
-        catch (const std::invalid_argument&)
-        {
-            continue;
-        }
-        const uint32_t client = updates[i].client;
-        Reject(m_round, client, FedMoeRejection::BAD_PAYLOAD,
-               "the learning core refused the update of client " + std::to_string(client));
-        updates = std::move(rest);
-        return;
-    }
-    for (const auto& u : updates)
-    {
-        Reject(m_round, u.client, FedMoeRejection::BAD_PAYLOAD,
-               "the learning core refused this round's updates; none is used");
-    }
-    updates.clear();
+    m_deadlineEvent = Simulator::Schedule(plan.assignment.empty() ? Time(0) : m_deadline,
+                                          &FedMoeServerApplication::CloseRound, this);
 }
 
 void
 FedMoeServerApplication::CloseRound()
 {
-    NS_LOG_FUNCTION(this << m_round);
-    if (!m_roundOpen)
+    NS_LOG_FUNCTION(this);
+    if (!RoundOpen())
     {
         return;
     }
-    m_roundOpen = false;
     Simulator::Cancel(m_deadlineEvent);
-    std::sort(m_updates.begin(), m_updates.end(),
-              [](const auto& a, const auto& b)
-              {
-                  return a.client < b.client;
-              });
-    const std::size_t accepted = m_updates.size();
-    FedMoeRoundRecord record;
+    const uint32_t round = m_coordinator->GetRound();
+    FedMoeRoundOutcome outcome;
     try
     {
-        Aggregate(m_updates);
-        std::set<uint32_t> used;
-        for (const auto& u : m_updates)
-        {
-            used.insert(u.client);
-        }
-        uint32_t dropped = 0;
-        for (auto& [client, p] : m_pending)
-        {
-            if (!used.count(client))
-            {
-                ++dropped;
-                ++m_clients[client].roundsDropped;
-                NS_LOG_INFO("round "
-                            << m_round << ": client " << client << " dropped"
-                            << (p.received ? " (update refused)" : " (no update in time)"));
-                m_clientDropped(m_round, client);
-            }
-        }
-        m_dropped += dropped;
-        NS_LOG_INFO("round " << m_round << ": " << accepted << " updates accepted, "
-                             << m_updates.size() << " aggregated");
-
-        // Scores: fitness from loss and routing share, usage from routed samples.
-        for (const auto& u : m_updates)
-        {
-            for (uint32_t e : u.experts)
-            {
-                sched::TrainingFeedback feedback;
-                feedback.loss = u.meanLoss;
-                feedback.routingShare
-                    = e < u.routingShare.size() ? std::clamp(u.routingShare[e], 0.0, 1.0) : 0.0;
-                if (std::isfinite(feedback.loss) && feedback.loss >= 0)
-                {
-                    m_fitness->Record(u.client, e, feedback);
-                }
-                if (e < u.routedSamples.size())
-                {
-                    m_usage->AddLoad(e, static_cast<double>(u.routedSamples[e]));
-                }
-            }
-        }
-        m_fitness->EndRound();
-        m_usage->EndRound();
-
-        // Completion ratios from the rounds that arrived. A missing update says
-        // nothing about speed (the device may have been offline), and clients
-        // left out of a round drift back towards the prediction, so that a
-        // client once judged too slow is tried again.
-        for (auto& [client, state] : m_clients)
-        {
-            auto p = m_pending.find(client);
-            if (p == m_pending.end())
-            {
-                state.completionRatio += m_completionSmoothing * (1.0 - state.completionRatio);
-                continue;
-            }
-            const double observed = (p->second.arrived - m_roundStart).GetSeconds();
-            if (p->second.received && p->second.predictedS > 0 && observed > 0)
-            {
-                state.completionRatio = sched::CapacityEstimator::UpdateCompletionRatio(
-                    state.completionRatio, observed, p->second.predictedS, m_completionSmoothing);
-            }
-        }
-        for (auto& [socket, conn] : m_connections)
-        {
-            if (conn.hello && conn.minRtt.IsStrictlyPositive())
-            {
-                m_uplink->RecordRtt(conn.client, conn.minRtt);
-            }
-        }
-
-        record.round = m_round;
-        record.simTimeS = Simulator::Now().GetSeconds();
-        record.participants = static_cast<uint32_t>(m_pending.size());
-        record.dropped = dropped;
-        record.bytesDown = m_roundBytesDown;
-        record.bytesUp = m_roundBytesUp;
-        record.expertLoadCv
-            = sched::ExpertUsageTracker::Stats(m_usage->LastRoundLoads()).coefficientOfVariation;
-        if (m_round % m_evaluationInterval == 0 || m_round >= m_rounds)
-        {
-            learning::Evaluation ev;
-            {
-                FedMoeWallTimer timer(m_wallEvaluation);
-                ev = m_model->Evaluate();
-            }
-            record.testAccuracy = ev.accuracy;
-            record.testLoss = ev.loss;
-            record.routingEntropy = ev.routingEntropyBits;
-            m_finalAccuracy = ev.accuracy;
-        }
-        record.wallTimeS = m_progress ? m_progress->Elapsed() : 0.0;
+        outcome
+            = m_coordinator->Close(Simulator::Now().GetSeconds(), m_roundBytesDown, m_roundBytesUp);
     }
     catch (const std::exception& e)
     {
-        Fail("round " + std::to_string(m_round) + ": " + e.what());
+        Fail("round " + std::to_string(round) + ": " + e.what());
         return;
     }
-    m_bytesDown += m_roundBytesDown;
-    m_bytesUp += m_roundBytesUp;
-    m_executor->EndRound(m_round);
-    m_records.push_back(record);
-    if (m_recorder)
+    for (const auto& [client, why] : outcome.refused)
     {
-        m_recorder->AddRound(record);
+        Reject(round, client, FedMoeRejection::BAD_PAYLOAD, why);
     }
-    if (m_progress)
+    for (uint32_t client : outcome.dropped)
     {
-        m_progress->RoundDone(m_round, record.simTimeS, record.testAccuracy, record.dropped);
+        NS_LOG_INFO("round " << round << ": client " << client << " dropped");
+        m_clientDropped(round, client);
     }
-    const bool reached = m_targetAccuracy > 0 && std::isfinite(record.testAccuracy)
-                         && record.testAccuracy >= m_targetAccuracy;
-    if (reached && m_roundsToTarget == 0)
+    for (const auto& [link, rtt] : m_transport->GetMinRtts())
     {
-        m_roundsToTarget = m_round;
-        m_timeToTarget = Simulator::Now();
+        auto it = m_links.find(link);
+        if (it != m_links.end())
+        {
+            m_uplink->RecordRtt(it->second, rtt);
+        }
     }
-    m_roundCompleted(record);
-    m_pending.clear();
-    m_updates.clear();
-    if (m_round >= m_rounds || (reached && m_stopAtTarget))
+    m_executor->EndRound(round);
+    m_roundCompleted(outcome.record);
+    if (outcome.runOver)
     {
         Finish();
         return;
@@ -1318,76 +842,31 @@ FedMoeServerApplication::CloseRound()
 
 // --- end of the run --------------------------------------------------------
 
-std::vector<FedMoeClientRecord>
-FedMoeServerApplication::GetClientRecords() const
-{
-    std::vector<FedMoeClientRecord> records;
-    // Clients known only from the helper (never said HELLO) get a row too.
-    std::map<uint32_t, ClientState> all = m_clients;
-    for (const auto& [id, metres] : m_distances)
-    {
-        all.emplace(id, ClientState());
-    }
-    for (const auto& [id, state] : all)
-    {
-        FedMoeClientRecord r;
-        r.client = id;
-        r.tier = state.tier;
-        auto d = m_distances.find(id);
-        if (d != m_distances.end())
-        {
-            r.distanceM = d->second;
-        }
-        r.computeGflops = state.profile.computeGflops;
-        r.cores = state.profile.cores;
-        r.memoryMb = state.profile.memoryMb;
-        r.uplinkBps = state.profile.uplinkBps;
-        r.downlinkBps = state.profile.downlinkBps;
-        r.latencyS = state.profile.latencyS;
-        r.samples = m_executor ? m_executor->GetShard(id).size() : 0;
-        const ChannelEstimate e = m_uplink->GetEstimate(id);
-        if (e.transferSamples > 0)
-        {
-            r.goodputBps = e.goodputBps;
-        }
-        if (e.rttSamples > 0)
-        {
-            r.rttS = e.rtt.GetSeconds();
-        }
-        if (e.snrSamples > 0)
-        {
-            r.snrDb = e.snrDb;
-        }
-        r.roundsAssigned = state.roundsAssigned;
-        r.roundsDropped = state.roundsDropped;
-        records.push_back(r);
-    }
-    return records;
-}
-
 std::string
 FedMoeServerApplication::SummaryJson() const
 {
+    const FedMoeRoundCoordinator* c = m_coordinator.get();
+    const double accuracy = GetFinalAccuracy();
+    const uint32_t toTarget = c ? c->GetRoundsToTarget() : 0;
+    const uint64_t down = c ? c->GetBytesDown() : 0;
+    const uint64_t up = c ? c->GetBytesUp() : 0;
     nlohmann::json j;
     j["policy"] = m_policy ? m_policy->GetName() : "";
     j["seed"] = RngSeedManager::GetSeed();
     j["run"] = RngSeedManager::GetRun();
     j["rounds"] = GetRoundsCompleted();
-    j["rounds_planned"] = m_rounds;
-    j["final_accuracy"] = std::isfinite(m_finalAccuracy) ? nlohmann::json(m_finalAccuracy)
-                                                         : nlohmann::json(nullptr);
-    j["target_accuracy"] = m_targetAccuracy;
-    j["rounds_to_target"]
-        = m_roundsToTarget > 0 ? nlohmann::json(m_roundsToTarget) : nlohmann::json(nullptr);
-    j["time_to_target_s"] = m_roundsToTarget > 0 ? nlohmann::json(m_timeToTarget.GetSeconds())
-                                                 : nlohmann::json(nullptr);
-    j["bytes_down"] = m_bytesDown;
-    j["bytes_up"] = m_bytesUp;
-    j["bytes_total"] = m_bytesDown + m_bytesUp;
+    j["rounds_planned"] = m_settings.rounds;
+    j["final_accuracy"] = std::isfinite(accuracy) ? nlohmann::json(accuracy) : nlohmann::json();
+    j["target_accuracy"] = m_settings.targetAccuracy;
+    j["rounds_to_target"] = toTarget > 0 ? nlohmann::json(toTarget) : nlohmann::json();
+    j["time_to_target_s"] = toTarget > 0 ? nlohmann::json(c->GetTimeToTargetS()) : nlohmann::json();
+    j["bytes_down"] = down;
+    j["bytes_up"] = up;
+    j["bytes_total"] = down + up;
     j["sim_time_s"] = Simulator::Now().GetSeconds();
-    j["wall_time_s"] = m_progress ? m_progress->Elapsed() : 0.0;
-    j["clients_connected"] = m_clients.size();
-    j["dropped"] = m_dropped;
+    j["wall_time_s"] = c ? c->GetWallSeconds() : 0.0;
+    j["clients_connected"] = m_scoreboard.AnnouncedCount();
+    j["dropped"] = GetDroppedCount();
     j["rejected_messages"] = m_rejected;
     if (m_executor)
     {
@@ -1397,9 +876,9 @@ FedMoeServerApplication::SummaryJson() const
         j["jobs_discarded"] = m_executor->GetDiscardedCount();
     }
     j["round_deadline_s"] = m_deadline.GetSeconds();
-    j["local_steps"] = m_localSteps;
-    j["aggregation_gate"] = m_aggregationGate;
-    j["aggregation_rule"] = m_aggregationRule;
+    j["local_steps"] = m_settings.localSteps;
+    j["aggregation_gate"] = m_settings.aggregation.gate;
+    j["aggregation_rule"] = m_settings.aggregation.rule;
     return j.dump();
 }
 
@@ -1408,30 +887,10 @@ FedMoeServerApplication::Finish()
 {
     NS_LOG_FUNCTION(this);
     m_finished = true;
-    try
-    {
-        if (m_recorder)
-        {
-            m_recorder->Finish(GetClientRecords(), SummaryJson());
-        }
-    }
-    catch (const std::exception& e)
-    {
-        m_error = std::string("writing the records: ") + e.what();
-    }
-    std::vector<Socket*> sockets;
-    for (const auto& [socket, conn] : m_connections)
-    {
-        sockets.push_back(socket);
-    }
-    for (Socket* s : sockets)
-    {
-        Forget(s);
-    }
-    if (m_listener)
-    {
-        m_listener->Close();
-    }
+    m_runEnded(SummaryJson(), GetClientRecords(), m_error);
+    m_links.clear();
+    m_clientLinks.clear();
+    m_transport->Stop();
     if (m_stopSimulation)
     {
         Simulator::Stop();
@@ -1445,20 +904,13 @@ FedMoeServerApplication::Fail(const std::string& error)
     NS_LOG_ERROR("FedMoeServerApplication: " << error);
     m_error = error;
     m_finished = true;
-    m_roundOpen = false;
     Simulator::Cancel(m_deadlineEvent);
     Simulator::Cancel(m_startEvent);
-    if (m_recorder)
+    if (m_transport)
     {
-        try
-        {
-            m_recorder->Fail(GetClientRecords(), SummaryJson(), error);
-        }
-        catch (const std::exception& e)
-        {
-            NS_LOG_ERROR("writing summary.json failed too: " << e.what());
-        }
+        m_transport->StopAccepting();
     }
+    m_runEnded(SummaryJson(), GetClientRecords(), error);
     if (m_stopSimulation)
     {
         Simulator::Stop();

@@ -5,11 +5,12 @@
 
 #include "fedmoe-training-executor.h"
 
+#include "fedmoe-job-messages.h"
+
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 
 #include <chrono>
-#include <cstring>
 #include <stdexcept>
 
 namespace ns3
@@ -23,65 +24,6 @@ namespace learning = fedmoe::learning;
 
 namespace
 {
-
-/// Two independent 64-bit hashes over a stream of bytes and numbers.
-class JobHasher
-{
-  public:
-    /// Eight bytes per step: a job carries ~0.5 MB, and a byte-wise chain
-    /// cost milliseconds per job, twice (Submit and Take).
-    void Bytes(const void* data, std::size_t size)
-    {
-        const auto* p = static_cast<const uint8_t*>(data);
-        std::size_t i = 0;
-        for (; i + 8 <= size; i += 8)
-        {
-            uint64_t w;
-            std::memcpy(&w, p + i, 8);
-            Word(w);
-        }
-        uint64_t tail = size - i; // length-tagged tail
-        for (std::size_t shift = 8; i < size; ++i, shift += 8)
-        {
-            tail |= uint64_t(p[i]) << shift;
-        }
-        Word(tail);
-    }
-
-    void U64(uint64_t v)
-    {
-        Bytes(&v, sizeof v);
-    }
-
-    template<class T>
-    void Vector(const std::vector<T>& v)
-    {
-        U64(v.size());
-        Bytes(v.data(), v.size() * sizeof(T));
-    }
-
-    FedMoeTrainingExecutor::Digest Get() const
-    {
-        return {m_fnv, m_mix};
-    }
-
-  private:
-    void Word(uint64_t w)
-    {
-        m_fnv = (m_fnv ^ w) * 0x100000001b3ULL;
-        m_mix = Mix(m_mix + w + 0x9e3779b97f4a7c15ULL);
-    }
-
-    static uint64_t Mix(uint64_t z)
-    {
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-    }
-
-    uint64_t m_fnv{0xcbf29ce484222325ULL}; //!< FNV-1a 64
-    uint64_t m_mix{0x2545f4914f6cdd1dULL}; //!< splitmix-style chain
-};
 
 double
 Seconds(std::chrono::steady_clock::time_point since)
@@ -166,74 +108,17 @@ FedMoeTrainingExecutor::GetShard(uint32_t client) const
     return it == m_shards.end() ? empty : it->second;
 }
 
-learning::TrainJob
-FedMoeTrainingExecutor::MakeJob(uint32_t client, const FedMoeAssign& assign,
-                                const std::vector<int64_t>& shard)
-{
-    learning::TrainJob job;
-    job.client = client;
-    job.experts = assign.experts;
-    job.gate = assign.gate;
-    job.expertParams = assign.expertParams;
-    job.shard = shard;
-    job.steps = assign.localSteps;
-    job.seed = assign.seed;
-    return job;
-}
-
-FedMoeUpdate
-FedMoeTrainingExecutor::ToUpdate(const learning::TrainResult& result)
-{
-    FedMoeUpdate update;
-    update.experts = result.experts;
-    update.gate = result.gate;
-    update.expertParams = result.expertParams;
-    update.samples = result.samples;
-    update.meanLoss = result.meanLoss;
-    update.flops = result.flops;
-    update.routedSamples = result.routedSamples;
-    update.routingShare.assign(result.routingShare.begin(), result.routingShare.end());
-    return update;
-}
-
-learning::TrainResult
-FedMoeTrainingExecutor::FromUpdate(uint32_t client, const FedMoeUpdate& update)
-{
-    learning::TrainResult result;
-    result.client = client;
-    result.experts = update.experts;
-    result.gate = update.gate;
-    result.expertParams = update.expertParams;
-    result.samples = update.samples;
-    result.meanLoss = update.meanLoss;
-    result.flops = update.flops;
-    result.routedSamples = update.routedSamples;
-    result.routingShare.assign(update.routingShare.begin(), update.routingShare.end());
-    return result;
-}
-
-FedMoeTrainingExecutor::Digest
-FedMoeTrainingExecutor::ComputeDigest(const learning::TrainJob& job)
-{
-    JobHasher h;
-    h.U64(job.client);
-    h.Vector(job.experts);
-    h.Vector(job.gate);
-    h.U64(job.expertParams.size());
-    for (const auto& p : job.expertParams)
-    {
-        h.Vector(p);
-    }
-    h.Vector(job.shard);
-    h.U64(job.steps);
-    h.U64(job.seed);
-    return h.Get();
-}
-
 void
-FedMoeTrainingExecutor::Submit(uint32_t round, const std::vector<learning::TrainJob>& jobs)
+FedMoeTrainingExecutor::Submit(uint32_t round, const std::vector<learning::TrainJob>& jobs,
+                               const std::vector<FedMoeBytes>& assigns)
 {
     NS_LOG_FUNCTION(this << round << jobs.size());
+    if (assigns.size() != jobs.size())
+    {
+        throw std::invalid_argument("FedMoeTrainingExecutor::Submit: "
+                                    + std::to_string(assigns.size()) + " ASSIGN payloads for "
+                                    + std::to_string(jobs.size()) + " jobs");
+    }
     if (jobs.empty())
     {
         return;
@@ -245,7 +130,7 @@ FedMoeTrainingExecutor::Submit(uint32_t round, const std::vector<learning::Train
     m_submitted += jobs.size();
     for (std::size_t i = 0; i < jobs.size(); ++i)
     {
-        Entry entry{ComputeDigest(jobs[i]), std::move(results.at(i))};
+        Entry entry{assigns[i], jobs[i].shard, std::move(results.at(i))};
         m_results[{round, jobs[i].client}] = std::move(entry);
     }
     NS_LOG_INFO("round " << round << ": " << jobs.size() << " jobs trained in " << wall << " s");
@@ -253,27 +138,28 @@ FedMoeTrainingExecutor::Submit(uint32_t round, const std::vector<learning::Train
 }
 
 learning::TrainResult
-FedMoeTrainingExecutor::Take(uint32_t round, uint32_t client, const learning::TrainJob& job)
+FedMoeTrainingExecutor::Take(uint32_t round, uint32_t client, const FedMoeBytes& payload,
+                             const FedMoeAssign& assign, const std::vector<int64_t>& shard)
 {
     NS_LOG_FUNCTION(this << round << client);
     auto it = m_results.find({round, client});
     if (it != m_results.end())
     {
-        const bool match = it->second.digest == ComputeDigest(job);
-        if (match)
+        if (it->second.assign == payload && it->second.shard == shard)
         {
             learning::TrainResult result = std::move(it->second.result);
             m_results.erase(it);
             ++m_precomputed;
             return result;
         }
-        NS_LOG_INFO("round " << round << " client " << client
-                             << ": the job received differs from the job submitted; training it");
+        NS_LOG_INFO(
+            "round " << round << " client " << client
+                     << ": the ASSIGN received differs from the one submitted; training it");
         m_results.erase(it);
         ++m_discarded;
     }
     const auto start = std::chrono::steady_clock::now();
-    learning::TrainResult result = Model().Train(job);
+    learning::TrainResult result = Model().Train(FedMoeJobMessages::MakeJob(client, assign, shard));
     const double wall = Seconds(start);
     m_wallSeconds += wall;
     ++m_onDemand;

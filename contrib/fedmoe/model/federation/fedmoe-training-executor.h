@@ -1,8 +1,8 @@
 /*
  * FedMoeTrainingExecutor: trains a round's local jobs all at once, over all
  * cores, as soon as the server has encoded the round's ASSIGNs, and hands each
- * client the result of exactly the job it received (precomputed when the bytes
- * match, trained on the spot otherwise). Simulated time decides when an
+ * client the result of exactly the ASSIGN it received (precomputed when the
+ * bytes match, trained on the spot otherwise). Simulated time decides when an
  * UPDATE arrives, never what it holds.
  */
 
@@ -15,7 +15,6 @@
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"
 
-#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -29,13 +28,15 @@ namespace ns3
  * \ingroup fedmoe
  * \brief Runs the learning core's local training for the clients of a round.
  *
- * The server calls Submit() with every job of a round right after encoding
- * the ASSIGNs; the jobs are trained together (FederatedMoe::TrainAll over
- * Threads worker threads) and kept with a digest of their inputs. A client
- * calls Take() with the job it built from the ASSIGN it actually received:
- * when the digest matches, it gets the precomputed result, else the job is
- * trained there and then. Either way the result equals FederatedMoe::Train
- * of the job as received. Results never taken are discarded by EndRound().
+ * The server calls Submit() with every job of a round and the ASSIGN payload
+ * it was built from, right after encoding them; the jobs are trained together
+ * (FederatedMoe::TrainAll over Threads worker threads). A client calls Take()
+ * with the ASSIGN payload it actually received and its shard: when both equal
+ * what the job was built from, it gets the precomputed result (a byte
+ * comparison: the client neither rebuilds the job nor hashes it), else the
+ * job the ASSIGN describes is built and trained there and then. Either way
+ * the result equals FederatedMoe::Train of the job as received. Results never
+ * taken are discarded by EndRound().
  *
  * The executor also keeps the clients' shards (RegisterShard), so that the
  * server can build the jobs without holding any data itself.
@@ -51,9 +52,6 @@ class FedMoeTrainingExecutor : public Object
 
     FedMoeTrainingExecutor();
     ~FedMoeTrainingExecutor() override;
-
-    /** \brief A digest of a job's inputs (two independent 64-bit hashes). */
-    using Digest = std::array<uint64_t, 2>;
 
     /**
      * \brief Set the learning core that trains.
@@ -78,54 +76,27 @@ class FedMoeTrainingExecutor : public Object
     const std::vector<int64_t>& GetShard(uint32_t client) const;
 
     /**
-     * \brief The job an ASSIGN describes for a client with a shard.
-     * \param client client id
-     * \param assign the ASSIGN payload
-     * \param shard the client's shard
-     * \return the job
-     */
-    static fedmoe::learning::TrainJob MakeJob(uint32_t client, const FedMoeAssign& assign,
-                                              const std::vector<int64_t>& shard);
-
-    /**
-     * \brief The UPDATE payload that carries a training result.
-     * \param result the result
-     * \return the payload (routing shares narrowed to float, as on the wire)
-     */
-    static FedMoeUpdate ToUpdate(const fedmoe::learning::TrainResult& result);
-
-    /**
-     * \brief The training result an UPDATE payload carries.
-     * \param client the sender
-     * \param update the decoded payload
-     * \return the result
-     */
-    static fedmoe::learning::TrainResult FromUpdate(uint32_t client, const FedMoeUpdate& update);
-
-    /**
-     * \brief The digest of a job's inputs (experts, parameters, shard, steps, seed).
-     * \param job the job
-     * \return its digest
-     */
-    static Digest ComputeDigest(const fedmoe::learning::TrainJob& job);
-
-    /**
      * \brief Train a round's jobs now, in parallel, and keep the results.
      * \param round the round
      * \param jobs one job per client (job.client identifies it)
+     * \param assigns the ASSIGN payload each job was built from, in the same order
      */
-    void Submit(uint32_t round, const std::vector<fedmoe::learning::TrainJob>& jobs);
+    void Submit(uint32_t round, const std::vector<fedmoe::learning::TrainJob>& jobs,
+                const std::vector<FedMoeBytes>& assigns);
 
     /**
-     * \brief The result of the job a client received.
+     * \brief The result of the ASSIGN a client received.
      * \param round the round
      * \param client client id
-     * \param job the job as the client built it from what it received
-     * \return the precomputed result if the job matches the submitted one,
-     *         else the job trained now; result.error names a failure
+     * \param payload the ASSIGN payload as received
+     * \param assign what it decoded to
+     * \param shard the client's shard
+     * \return the precomputed result if payload and shard are the submitted job's,
+     *         else the job they describe trained now; result.error names a failure
      */
-    fedmoe::learning::TrainResult Take(uint32_t round, uint32_t client,
-                                       const fedmoe::learning::TrainJob& job);
+    fedmoe::learning::TrainResult Take(uint32_t round, uint32_t client, const FedMoeBytes& payload,
+                                       const FedMoeAssign& assign,
+                                       const std::vector<int64_t>& shard);
 
     /**
      * \brief Discard the results of rounds up to \p round that were never taken.
@@ -139,7 +110,7 @@ class FedMoeTrainingExecutor : public Object
     uint64_t GetSubmittedCount() const;
     /** \return Take() calls answered from a precomputed result */
     uint64_t GetPrecomputedCount() const;
-    /** \return Take() calls that had to train (digest mismatch or nothing submitted) */
+    /** \return Take() calls that had to train (bytes differ or nothing submitted) */
     uint64_t GetTrainedOnDemandCount() const;
     /** \return results discarded untaken */
     uint64_t GetDiscardedCount() const;
@@ -161,7 +132,8 @@ class FedMoeTrainingExecutor : public Object
     /// A kept result.
     struct Entry
     {
-        Digest digest;                        //!< of the submitted job
+        FedMoeBytes assign;                   //!< the payload the job was built from
+        std::vector<int64_t> shard;           //!< the shard it trains on
         fedmoe::learning::TrainResult result; //!< its result
     };
 
