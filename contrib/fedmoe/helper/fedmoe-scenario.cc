@@ -338,6 +338,15 @@ FedMoeScenario::Validate() const
             return Refusal(flag, Get(flag));
         }
     }
+    // Half-open ranges the checkers' closed bounds let through.
+    for (const auto& [flag, below] : std::vector<std::pair<const char*, double>>{
+             {"trimFraction", 0.5}, {"momentum", 1.0}, {"serverMomentum", 1.0}})
+    {
+        if (!(GetNumber(flag) < below))
+        {
+            return Refusal(flag, Get(flag));
+        }
+    }
     const std::string dataset = Get("dataset");
     const std::string dataDir = Get("dataDir");
     if (dataset == "cifar10" && dataDir.empty())
