@@ -46,6 +46,7 @@ main(int argc, char** argv)
     std::string configs = "wifi:20,wifi:200,p2p:200,p2p:1000";
     uint32_t rounds = 2;
     std::string outDir = "results/bench-round";
+    FedMoeScenario::SetDefaults(); // fedmoe-wifi-edge's
     CommandLine cmd(__FILE__);
     cmd.AddValue("configs", "Comma-separated NETWORK:CLIENTS (NETWORK: wifi or p2p)", configs);
     cmd.AddValue("rounds", "Rounds per configuration (>= 1)", rounds);
@@ -67,9 +68,8 @@ main(int argc, char** argv)
         s.network = item.substr(0, colon);
         s.clients
             = colon == std::string::npos ? 0 : std::strtoul(item.c_str() + colon + 1, nullptr, 10);
-        s.rounds = rounds;
-        s.progress = false;
-        s.outDir = outDir + "/" + s.network + "-" + std::to_string(s.clients);
+        FedMoeScenario::Set("rounds", std::to_string(rounds));
+        FedMoeScenario::Set("progress", "false");
         const std::string invalid = s.Validate();
         if (colon == std::string::npos || !invalid.empty())
         {
@@ -89,6 +89,7 @@ main(int argc, char** argv)
                 "MB/round", "net MB/s", "dropped");
     for (const auto& s : scenarios)
     {
+        FedMoeScenario::Set("outDir", outDir + "/" + s.network + "-" + std::to_string(s.clients));
         FedMoeScenarioResult r = s.Run();
         const double run = r.wallS - r.setupWallS; // the rounds themselves
         const double megabytes = double(r.bytesDown + r.bytesUp) / 1e6;

@@ -285,6 +285,7 @@ void
 WritePlots(const std::string& outDir, const std::vector<RunFigures>& runs,
            const std::vector<std::string>& policies, const FedMoeScenario& base)
 {
+    const auto experts = static_cast<uint32_t>(FedMoeScenario::GetNumber("experts"));
     const std::string dir = outDir + "/plots";
     SystemPath::MakeDirectories(dir);
     WriteCurves(dir, runs, "align", policies);
@@ -314,15 +315,14 @@ WritePlots(const std::string& outDir, const std::vector<RunFigures>& runs,
                                      });
         if (it == runs.end()
             || !WriteHeatmap(it->outDir + "/assignments.csv",
-                             dir + "/assignments-" + policy + ".dat", base.clients, base.experts))
+                             dir + "/assignments-" + policy + ".dat", base.clients, experts))
         {
             continue;
         }
         gp << "set output 'assignments-" << policy << ".png'\nunset key\nunset grid\n"
            << "set title 'Rounds each client trained each expert: " << policy << ", seed "
            << it->seed << "'\nset xlabel 'expert'\nset ylabel 'client'\n"
-           << "set xrange [-0.5:" << base.experts - 0.5
-           << "]\nset yrange [-0.5:" << base.clients - 0.5
+           << "set xrange [-0.5:" << experts - 0.5 << "]\nset yrange [-0.5:" << base.clients - 0.5
            << "]\nset cblabel 'rounds'\nset palette defined "
            << "(0 'white', 1 '#2166ac')\nplot 'assignments-" << policy
            << ".dat' matrix with image\nunset xrange\nunset yrange\nset key bottom right\n"
@@ -350,15 +350,20 @@ main(int argc, char** argv)
     // The comparison's setting: label-skewed clients, small experts (one cannot
     // learn all ten classes), the gate-alignment term and a p2p star (fast to
     // simulate; --network=wifi for the Wi-Fi cell).
+    FedMoeScenario::SetDefaults();
+    for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
+             {"outDir", "results/fedmoe-strategy-comparison"},
+             {"rounds", "40"},
+             {"hidden", "4"},
+             {"alignWeight", "1.0"},
+             {"gateAggregation", "all"},
+             {"targetAccuracy", "0.6"},
+             {"progress", "false"}})
+    {
+        FedMoeScenario::Set(flag, value);
+    }
     FedMoeScenario base;
-    base.outDir = "results/fedmoe-strategy-comparison";
     base.network = "p2p";
-    base.rounds = 40;
-    base.hidden = 4;
-    base.alignWeight = 1.0;
-    base.gateAggregation = "all";
-    base.targetAccuracy = 0.6;
-    base.progress = false;
     std::string policyList = "random,greedy,load-balanced,channel-aware";
     uint32_t seeds = 5;
     bool ablation = true;
@@ -404,8 +409,12 @@ main(int argc, char** argv)
         return 2;
     }
 
+    const std::string outDir = FedMoeScenario::Get("outDir");
+    const double alignWeight = FedMoeScenario::GetNumber("alignWeight");
+    const std::string alignText = FedMoeScenario::Get("alignWeight");
+    const double target = FedMoeScenario::GetNumber("targetAccuracy");
     std::vector<std::string> variants{"align"};
-    if (ablation && base.alignWeight > 0)
+    if (ablation && alignWeight > 0)
     {
         variants.push_back("no-align");
     }
@@ -421,14 +430,15 @@ main(int argc, char** argv)
                 FedMoeScenario scenario = base;
                 scenario.policy = policy;
                 scenario.seed = base.seed + s;
-                scenario.alignWeight = variant == "align" ? base.alignWeight : 0.0;
-                scenario.outDir = base.outDir + "/runs/" + policy + "-" + variant + "/seed-"
-                                  + std::to_string(scenario.seed);
+                FedMoeScenario::Set("alignWeight", variant == "align" ? alignText : "0");
+                const std::string runDir = outDir + "/runs/" + policy + "-" + variant + "/seed-"
+                                           + std::to_string(scenario.seed);
+                FedMoeScenario::Set("outDir", runDir);
                 RunFigures run;
                 run.policy = policy;
                 run.variant = variant;
                 run.seed = scenario.seed;
-                run.outDir = scenario.outDir;
+                run.outDir = runDir;
                 try
                 {
                     run.r = scenario.Run();
@@ -452,15 +462,15 @@ main(int argc, char** argv)
         }
     }
 
-    SystemPath::MakeDirectories(base.outDir);
-    WriteCsv(base.outDir + "/comparison.csv", runs);
-    PrintTable(runs, variants, policies, base.targetAccuracy);
+    SystemPath::MakeDirectories(outDir);
+    WriteCsv(outDir + "/comparison.csv", runs);
+    PrintTable(runs, variants, policies, target);
     if (plots)
     {
-        WritePlots(base.outDir, runs, policies, base);
+        WritePlots(outDir, runs, policies, base);
     }
-    std::printf("\nwrote %s/comparison.csv%s\n", base.outDir.c_str(),
-                plots ? (" and " + base.outDir + "/plots/").c_str() : "");
+    std::printf("\nwrote %s/comparison.csv%s\n", outDir.c_str(),
+                plots ? (" and " + outDir + "/plots/").c_str() : "");
     const bool failed = std::any_of(runs.begin(), runs.end(),
                                     [](const RunFigures& r)
                                     {

@@ -9,6 +9,10 @@
  *
  *   ./fedmoe run                                   # this program, defaults
  *   ./fedmoe run fedmoe-wifi-edge -- --policy=random --rounds=30 --pcap=true
+ *   ./fedmoe run fedmoe-wifi-edge -- --precision=fp16 --ns3::FedMoeAggregation::Rule=median
+ *
+ * Short flags such as --rounds are aliases of attributes
+ * (--ns3::FedMoeServerApplication::Rounds); FedMoeScenario::Aliases() lists them.
  */
 
 #include "ns3/command-line.h"
@@ -26,7 +30,11 @@ int
 main(int argc, char** argv)
 {
     const char* program = "fedmoe-wifi-edge";
-    FedMoeScenario scenario; // the defaults are this example's
+    // This scenario's defaults (15 rounds, a 20 s deadline, Fashion-MNIST with
+    // 2 classes per client, ...), set as the attributes' defaults before
+    // parsing, so --PrintHelp, --PrintAttributes and the run agree.
+    FedMoeScenario::SetDefaults();
+    FedMoeScenario scenario; // the network: 20 devices on Wi-Fi 6
 
     CommandLine cmd(__FILE__);
     cmd.Usage("Federated MoE training at a Wi-Fi 6 edge: one edge server at the AP, "
@@ -59,23 +67,25 @@ main(int argc, char** argv)
     std::printf("  network           %s, %u clients, seed %u run %llu\n", scenario.network.c_str(),
                 scenario.clients, scenario.seed,
                 static_cast<unsigned long long>(RngSeedManager::GetRun()));
-    std::printf("  rounds            %u of %u\n", r.roundsCompleted, scenario.rounds);
+    const double target = FedMoeScenario::GetNumber("targetAccuracy");
+    std::printf("  rounds            %u of %.0f\n", r.roundsCompleted,
+                FedMoeScenario::GetNumber("rounds"));
     std::printf("  final accuracy    %.4f\n", r.finalAccuracy);
     if (r.roundsToTarget > 0)
     {
-        std::printf("  target %.2f       round %u, %.2f s simulated\n", scenario.targetAccuracy,
-                    r.roundsToTarget, r.timeToTargetS);
+        std::printf("  target %.2f       round %u, %.2f s simulated\n", target, r.roundsToTarget,
+                    r.timeToTargetS);
     }
     else
     {
-        std::printf("  target %.2f       not reached\n", scenario.targetAccuracy);
+        std::printf("  target %.2f       not reached\n", target);
     }
     std::printf("  simulated time    %.2f s\n", r.simTimeS);
     std::printf("  bytes down / up   %.2f MB / %.2f MB\n", r.bytesDown / 1e6, r.bytesUp / 1e6);
     std::printf("  dropped / rejected %llu / %llu\n", static_cast<unsigned long long>(r.dropped),
                 static_cast<unsigned long long>(r.rejected));
     std::printf("  wall time         %.1f s (training %.1f s)\n", r.wallS, r.trainingWallS);
-    std::printf("  output            %s\n", scenario.outDir.c_str());
+    std::printf("  output            %s\n", FedMoeScenario::Get("outDir").c_str());
     if (!r.error.empty())
     {
         std::cerr << program << ": the run failed: " << r.error << "\n";

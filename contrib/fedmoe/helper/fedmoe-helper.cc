@@ -13,6 +13,9 @@
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cmath>
 #include <stdexcept>
 
 namespace ns3
@@ -21,6 +24,57 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("FedMoeHelper");
 
 namespace learning = fedmoe::learning;
+
+namespace
+{
+
+/// How uneven the shards are.
+struct ShardSkew
+{
+    double sizeCv{0};  //!< coefficient of variation of the shard sizes
+    double labelTv{0}; //!< mean total-variation distance of a shard's label mix from the set's
+};
+
+ShardSkew
+MeasureSkew(const std::vector<int64_t>& labels, uint32_t classes,
+            const std::vector<std::vector<int64_t>>& shards)
+{
+    ShardSkew skew;
+    if (shards.empty() || labels.empty() || classes == 0)
+    {
+        return skew;
+    }
+    std::vector<double> whole(classes, 0.0);
+    for (int64_t label : labels)
+    {
+        whole[label] += 1.0 / labels.size();
+    }
+    double mean = 0;
+    for (const auto& shard : shards)
+    {
+        mean += double(shard.size()) / shards.size();
+    }
+    double variance = 0;
+    for (const auto& shard : shards)
+    {
+        variance += (shard.size() - mean) * (shard.size() - mean) / shards.size();
+        std::vector<double> mix(classes, 0.0);
+        for (int64_t i : shard)
+        {
+            mix[labels[i]] += 1.0 / shard.size();
+        }
+        double tv = 0;
+        for (uint32_t c = 0; c < classes; ++c)
+        {
+            tv += 0.5 * std::abs(mix[c] - whole[c]);
+        }
+        skew.labelTv += (shard.empty() ? 0.0 : tv) / shards.size();
+    }
+    skew.sizeCv = mean > 0 ? std::sqrt(variance) / mean : 0.0;
+    return skew;
+}
+
+} // namespace
 
 FedMoeHelper::FedMoeHelper()
     : m_clientStart(Seconds(1)),
@@ -36,27 +90,30 @@ void
 FedMoeHelper::SetModelOptions(const learning::ModelOptions& options)
 {
     m_modelOptions = options;
+    m_modelSet = true;
 }
 
 void
 FedMoeHelper::SetTrainOptions(const learning::TrainOptions& options)
 {
     m_trainOptions = options;
+    m_trainSet = true;
 }
 
 void
 FedMoeHelper::SetAggregationOptions(const learning::AggregationOptions& options)
 {
     learning::ValidateAggregationOptions(options);
-    m_serverFactory.Set("AggregationGate", StringValue(options.gate));
-    m_serverFactory.Set("AggregationRule", StringValue(options.rule));
-    m_serverFactory.Set("TrimFraction", DoubleValue(options.trimFraction));
+    auto aggregation = CreateObject<FedMoeAggregation>();
+    aggregation->SetOptions(options);
+    m_serverFactory.Set("Aggregation", PointerValue(aggregation));
 }
 
 void
 FedMoeHelper::SetPartitionOptions(const learning::PartitionOptions& options)
 {
     m_partitionOptions = options;
+    m_partitionSet = true;
 }
 
 void
@@ -116,11 +173,28 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
             "FedMoeHelper::Install: " + std::to_string(serverAddresses.size())
             + " server addresses for " + std::to_string(clients.GetN()) + " clients");
     }
+    // Options not set by a call are the attributes' defaults (Config::SetDefault,
+    // --ns3::FedMoeModel::Experts=..., ConfigStore) as they are now.
+    if (!m_modelSet)
+    {
+        m_modelOptions = CreateObject<FedMoeModel>()->GetOptions();
+    }
+    if (!m_trainSet)
+    {
+        m_trainOptions = CreateObject<FedMoeTraining>()->GetOptions();
+    }
+    if (!m_partitionSet)
+    {
+        m_partitionOptions = CreateObject<FedMoePartition>()->GetOptions();
+    }
     // Model and shards first: a bad option or a missing data set stops here.
     auto model = std::make_shared<learning::FederatedMoe>(m_modelOptions, m_trainOptions);
-    learning::PartitionOptions partition = m_partitionOptions;
-    partition.clients = clients.GetN();
-    m_shards = learning::Partitioner::Partition(model->TrainLabels(), model->Classes(), partition);
+    m_partitionOptions.clients = clients.GetN();
+    const std::vector<int64_t> labels = model->TrainLabels();
+    m_shards = learning::Partitioner::Partition(labels, model->Classes(), m_partitionOptions);
+    const ShardSkew skew = MeasureSkew(labels, model->Classes(), m_shards);
+    m_shardSizeCv = skew.sizeCv;
+    m_shardLabelTv = skew.labelTv;
     m_model = model;
 
     m_executor = m_executorFactory.Create<FedMoeTrainingExecutor>();
@@ -187,13 +261,24 @@ FedMoeHelper::ConnectSinks()
                                                  {
                                                      recorder->AddRound(record);
                                                  }));
+        // The server does not know how the shards were cut; the helper does.
+        const learning::PartitionOptions partition = m_partitionOptions;
+        const double sizeCv = m_shardSizeCv;
+        const double labelTv = m_shardLabelTv;
         m_server->TraceConnectWithoutContext(
-            "RunEnded", Callback<void, const std::string&, const Clients&, const std::string&>(
-                            [recorder](const std::string& summary, const Clients& clients,
-                                       const std::string& error)
-                            {
-                                recorder->RunEnded(summary, clients, error);
-                            }));
+            "RunEnded",
+            Callback<void, const std::string&, const Clients&, const std::string&>(
+                [recorder, partition, sizeCv, labelTv](
+                    const std::string& summary, const Clients& clients, const std::string& error)
+                {
+                    nlohmann::json j = nlohmann::json::parse(summary);
+                    j["partition"] = partition.scheme;
+                    j["classes_per_client"] = partition.classesPerClient;
+                    j["partition_alpha"] = partition.alpha;
+                    j["shard_size_cv"] = sizeCv;
+                    j["shard_label_tv"] = labelTv;
+                    recorder->RunEnded(j.dump(), clients, error);
+                }));
     }
     BooleanValue progress;
     m_server->GetAttribute("Progress", progress);

@@ -13,6 +13,7 @@
 #include "ns3/edge-network-helper.h"
 #include "ns3/federated-moe.h"
 #include "ns3/fedmoe-client-application.h"
+#include "ns3/fedmoe-learning-options.h"
 #include "ns3/fedmoe-progress.h"
 #include "ns3/fedmoe-recorder.h"
 #include "ns3/fedmoe-server-application.h"
@@ -59,16 +60,23 @@ namespace ns3
 class FedMoeHelper
 {
   public:
-    /** \brief Synthetic data, 8 experts, top-2, IID shards, channel-aware policy. */
+    /**
+     * \brief The model, training and partition are those of FedMoeModel,
+     *        FedMoeTraining and FedMoePartition's attributes when Install runs
+     *        (synthetic data, 8 experts, top-2, IID shards by default), the
+     *        merging the server's Aggregation; the policy channel-aware.
+     */
     FedMoeHelper();
 
-    /** \param options data set and model */
+    /** \param options data set and model (instead of FedMoeModel's attributes) */
     void SetModelOptions(const fedmoe::learning::ModelOptions& options);
-    /** \param options local training */
+    /** \param options local training (instead of FedMoeTraining's attributes) */
     void SetTrainOptions(const fedmoe::learning::TrainOptions& options);
-    /** \param options merging (sets the server's AggregationGate, AggregationRule, TrimFraction) */
+    /** \param options merging (instead of FedMoeAggregation's attributes: sets the server's
+     *  Aggregation) */
     void SetAggregationOptions(const fedmoe::learning::AggregationOptions& options);
-    /** \param options how the training set is split (clients is set by Install) */
+    /** \param options how the training set is split, instead of FedMoePartition's attributes
+     *  (clients is set by Install) */
     void SetPartitionOptions(const fedmoe::learning::PartitionOptions& options);
 
     /**
@@ -158,21 +166,26 @@ class FedMoeHelper
     const fedmoe::learning::TrainOptions& GetTrainOptions() const;
 
   private:
-    fedmoe::learning::ModelOptions m_modelOptions;           //!< data set and model
-    fedmoe::learning::TrainOptions m_trainOptions;           //!< local training
-    fedmoe::learning::PartitionOptions m_partitionOptions;   //!< shards
-    ObjectFactory m_serverFactory;                           //!< server application
-    ObjectFactory m_clientFactory;                           //!< client applications
-    ObjectFactory m_computeFactory;                          //!< compute models
-    ObjectFactory m_executorFactory;                         //!< executor
-    Time m_clientStart;                                      //!< client start time
-    Time m_clientStagger;                                    //!< gap between two client starts
-    bool m_staggerSet{false};                                //!< SetClientStartTime() was called
+    fedmoe::learning::ModelOptions m_modelOptions;         //!< data set and model
+    fedmoe::learning::TrainOptions m_trainOptions;         //!< local training
+    fedmoe::learning::PartitionOptions m_partitionOptions; //!< shards
+    bool m_modelSet{false};          //!< SetModelOptions was called (else: FedMoeModel's defaults)
+    bool m_trainSet{false};          //!< SetTrainOptions was called (else: FedMoeTraining's)
+    bool m_partitionSet{false};      //!< SetPartitionOptions was called (else: FedMoePartition's)
+    ObjectFactory m_serverFactory;   //!< server application
+    ObjectFactory m_clientFactory;   //!< client applications
+    ObjectFactory m_computeFactory;  //!< compute models
+    ObjectFactory m_executorFactory; //!< executor
+    Time m_clientStart;              //!< client start time
+    Time m_clientStagger;            //!< gap between two client starts
+    bool m_staggerSet{false};        //!< SetClientStartTime() was called
     std::shared_ptr<fedmoe::learning::FederatedMoe> m_model; //!< built by Install
     std::vector<std::vector<int64_t>> m_shards;              //!< per client
-    Ptr<FedMoeTrainingExecutor> m_executor;                  //!< built by Install
-    Ptr<FedMoeServerApplication> m_server;                   //!< installed
-    std::vector<Ptr<FedMoeClientApplication>> m_clients;     //!< installed
+    double m_shardSizeCv{0};  //!< CV of the shard sizes (summary.json: shard_size_cv)
+    double m_shardLabelTv{0}; //!< mean label-mix distance from the set's (shard_label_tv)
+    Ptr<FedMoeTrainingExecutor> m_executor;              //!< built by Install
+    Ptr<FedMoeServerApplication> m_server;               //!< installed
+    std::vector<Ptr<FedMoeClientApplication>> m_clients; //!< installed
 
     /// Connects the records and progress sinks to the server's trace sources.
     void ConnectSinks();

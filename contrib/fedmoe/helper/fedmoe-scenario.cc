@@ -5,6 +5,8 @@
 
 #include "fedmoe-scenario.h"
 
+#include "../model/compat/fedmoe-ns3-compat.h"
+
 #include "ns3/boolean.h"
 #include "ns3/config.h"
 #include "ns3/device-population.h"
@@ -13,10 +15,12 @@
 #include "ns3/edge-network-helper.h"
 #include "ns3/fedmoe-alignment-policy.h"
 #include "ns3/fedmoe-helper.h"
+#include "ns3/fedmoe-learning-options.h"
 #include "ns3/fedmoe-server-application.h"
 #include "ns3/fedmoe-training-executor.h"
 #include "ns3/flow-monitor-helper.h"
 #include "ns3/log.h"
+#include "ns3/nstime.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
@@ -59,6 +63,85 @@ OneOf(const std::vector<std::string>& names)
     return s;
 }
 
+} // namespace
+
+const std::vector<FedMoeFlagAlias>&
+FedMoeScenario::Aliases()
+{
+    static const std::string server = "ns3::FedMoeServerApplication::";
+    static const std::string model = "ns3::FedMoeModel::";
+    static const std::string training = "ns3::FedMoeTraining::";
+    static const std::string partition = "ns3::FedMoePartition::";
+    static const std::string aggregation = "ns3::FedMoeAggregation::";
+    // {flag, attribute, what is allowed, the standard scenario's default}
+    static const std::vector<FedMoeFlagAlias> aliases{
+        {"outDir", server + "OutputDirectory", "a directory", "results/fedmoe-wifi-edge"},
+        {"rounds", server + "Rounds", "at least 1 round", "15"},
+        {"expertsPerClient", server + "MaxExpertsPerClient", "1..experts (--experts)", ""},
+        {"localSteps", server + "LocalSteps", "at least 1 step", ""},
+        {"deadline", server + "RoundDeadline", "a round deadline > 0 s", "20s"},
+        {"targetAccuracy", server + "TargetAccuracy", "allowed [0, 1]", "0.7"},
+        {"participation", server + "Participation", "allowed (0, 1]", ""},
+        {"progress", server + "Progress", "true or false", ""},
+        {"dataset", model + "DataSet", "fashion-mnist, cifar10 or synthetic", "fashion-mnist"},
+        {"dataDir", model + "DataDirectory", "a directory", ""},
+        {"experts", model + "Experts", "at least 1 expert", ""},
+        {"topK", model + "TopK", "1..experts (--experts)", ""},
+        {"hidden", model + "Hidden", "at least 1", "32"},
+        {"expertKind", model + "ExpertKind", "mlp or cnn", ""},
+        {"precision", model + "Precision", "fp32, fp16 or int8", ""},
+        {"evalSamples", model + "EvalSamples", "0 (all) or more", "2000"},
+        {"optimizer", training + "Optimizer", "sgd or adam", ""},
+        {"learningRate", training + "LearningRate", "allowed > 0", ""},
+        {"momentum", training + "Momentum", "allowed [0, 1)", ""},
+        {"batchSize", training + "BatchSize", "at least 1", ""},
+        {"alignWeight", training + "AlignLossWeight", "allowed >= 0", "0.1"},
+        {"auxWeight", training + "AuxLossWeight", "allowed >= 0", ""},
+        {"partition", partition + "Scheme", "iid, classes, dirichlet or quantity", "classes"},
+        {"classesPerClient", partition + "ClassesPerClient", "at least 1", ""},
+        {"alpha", partition + "Alpha", "allowed > 0", ""},
+        {"gateAggregation", aggregation + "Gate", "all or assigned", "assigned"},
+        {"aggregationRule", aggregation + "Rule", "mean, median or trimmed-mean", ""},
+        {"trimFraction", aggregation + "TrimFraction", "allowed [0, 0.5)", ""},
+        {"serverOptimizer", aggregation + "ServerOptimizer", "none, momentum or adam", ""},
+        {"serverLearningRate", aggregation + "ServerLearningRate", "allowed > 0", ""},
+        {"serverMomentum", aggregation + "ServerMomentum", "allowed [0, 1)", ""},
+    };
+    return aliases;
+}
+
+namespace
+{
+
+/// The alias named \p flag (throws std::invalid_argument if none).
+const FedMoeFlagAlias&
+FindAlias(const std::string& flag)
+{
+    for (const auto& alias : FedMoeScenario::Aliases())
+    {
+        if (alias.flag == flag)
+        {
+            return alias;
+        }
+    }
+    throw std::invalid_argument("FedMoeScenario: no flag --" + flag + " aliases an attribute");
+}
+
+/// The TypeId's attribute an attribute path names.
+TypeId::AttributeInformation
+LookupAttribute(const std::string& path)
+{
+    const std::size_t colon = path.rfind("::");
+    TypeId tid;
+    TypeId::AttributeInformation info;
+    if (colon == std::string::npos || !TypeId::LookupByNameFailSafe(path.substr(0, colon), &tid)
+        || !tid.LookupAttributeByName(path.substr(colon + 2), &info))
+    {
+        throw std::invalid_argument("FedMoeScenario: no attribute " + path);
+    }
+    return info;
+}
+
 /// Text of a number.
 std::string
 Num(double v, int precision = 3)
@@ -70,101 +153,129 @@ Num(double v, int precision = 3)
     return os.str();
 }
 
+/// An attribute's default as --PrintHelp shows it (a Time in seconds: "20s", not "+2e+10ns").
+std::string
+DefaultText(const TypeId::AttributeInformation& info)
+{
+    if (auto t = DynamicCast<const TimeValue>(info.initialValue))
+    {
+        std::ostringstream os;
+        os << t->Get().GetSeconds() << "s";
+        return os.str();
+    }
+    return info.initialValue->SerializeToString(info.checker);
+}
+
+/// "--flag=value: allowed".
+std::string
+Refusal(const std::string& flag, const std::string& value)
+{
+    return "--" + flag + "=" + value + ": " + FindAlias(flag).allowed;
+}
+
 } // namespace
+
+void
+FedMoeScenario::SetDefaults()
+{
+    for (const auto& alias : Aliases())
+    {
+        if (!alias.scenarioDefault.empty())
+        {
+            Config::SetDefault(alias.path, StringValue(alias.scenarioDefault));
+        }
+    }
+}
+
+std::string
+FedMoeScenario::Set(const std::string& flag, const std::string& value)
+{
+    const FedMoeFlagAlias& alias = FindAlias(flag);
+    return Config::SetDefaultFailSafe(alias.path, StringValue(value)) ? "" : Refusal(flag, value);
+}
+
+std::string
+FedMoeScenario::Get(const std::string& flag)
+{
+    const TypeId::AttributeInformation info = LookupAttribute(FindAlias(flag).path);
+    return info.initialValue->SerializeToString(info.checker);
+}
+
+double
+FedMoeScenario::GetNumber(const std::string& flag)
+{
+    const TypeId::AttributeInformation info = LookupAttribute(FindAlias(flag).path);
+    if (auto d = DynamicCast<const DoubleValue>(info.initialValue))
+    {
+        return d->Get();
+    }
+    if (auto u = DynamicCast<const UintegerValue>(info.initialValue))
+    {
+        return static_cast<double>(u->Get());
+    }
+    if (auto t = DynamicCast<const TimeValue>(info.initialValue))
+    {
+        return t->Get().GetSeconds();
+    }
+    throw std::invalid_argument("FedMoeScenario: --" + flag + " is not a number");
+}
 
 void
 FedMoeScenario::AddCommandLineValues(CommandLine& cmd)
 {
-    cmd.AddValue("outDir", "Output directory (created if missing)", outDir);
     cmd.AddValue("policy", "Alignment policy: " + OneOf(FedMoeAlignmentPolicy::Names()), policy);
-    cmd.AddValue("rounds", "Federated rounds (>= 1)", rounds);
     cmd.AddValue("clients", "Edge devices (1..1000)", clients);
-    cmd.AddValue("experts", "Experts in the MoE (>= 1)", experts);
-    cmd.AddValue("expertsPerClient", "Most experts a client trains per round (1..experts)",
-                 expertsPerClient);
-    cmd.AddValue("topK", "Experts mixed per sample (1..experts)", topK);
-    cmd.AddValue("seed", "ns-3 RNG seed (>= 1; --RngRun selects the run)", seed);
+    cmd.AddValue("seed",
+                 "ns-3 RNG seed, also the model's and the partition's (>= 1; --RngRun "
+                 "selects the run)",
+                 seed);
     cmd.AddValue("pcap", "Write pcap files to outDir", pcap);
     cmd.AddValue("flowmon", "Write FlowMonitor statistics to outDir/flowmon.xml", flowmon);
-    cmd.AddValue("dataset", "fashion-mnist, cifar10 or synthetic", dataset);
-    cmd.AddValue("dataDir",
-                 "Data set directory (default: Debian's /usr/share/datasets/fashion-mnist; "
-                 "cifar10 needs it)",
-                 dataDir);
     cmd.AddValue("network", "wifi (802.11ax cell) or p2p (star from the device profiles)", network);
     cmd.AddValue("distanceMax", "Largest station distance from the AP, m (>= 1)", distanceMax);
     cmd.AddValue("lossExponent", "Log-distance path-loss exponent (> 0)", lossExponent);
     cmd.AddValue("errorRate", "Packet error rate of each p2p link, [0, 1)", errorRate);
     cmd.AddValue("bandwidthScale", "Multiplies the devices' link rates (> 0)", bandwidthScale);
-    cmd.AddValue("targetAccuracy", "Test accuracy whose first crossing is reported, [0, 1]",
-                 targetAccuracy);
-    cmd.AddValue("localSteps", "Local training steps per round (>= 1)", localSteps);
-    cmd.AddValue("deadline", "Round deadline, simulated seconds (> 0)", deadline);
-    cmd.AddValue("hidden", "Hidden width of an MLP expert (>= 1)", hidden);
-    cmd.AddValue("learningRate", "Local SGD learning rate (> 0)", learningRate);
-    cmd.AddValue("alignWeight", "Weight of the gate-alignment loss term (>= 0)", alignWeight);
-    cmd.AddValue("gateAggregation", "Gate merging: all or assigned", gateAggregation);
-    cmd.AddValue("classesPerClient", "Classes in each client's shard (>= 1)", classesPerClient);
-    cmd.AddValue("evalSamples", "Test samples evaluated per round (0: all)", evalSamples);
-    cmd.AddValue("participation", "Share of clients picked per round, (0, 1]", participation);
     cmd.AddValue("mix", "Device tier mix tier=weight,... over the DeviceCatalog", mix);
-    cmd.AddValue("progress", "Progress lines on stderr", progress);
+    for (const auto& alias : Aliases())
+    {
+        const TypeId::AttributeInformation info = LookupAttribute(alias.path);
+        const std::string flag = alias.flag;
+        // Set where parsed, so flags and --ns3:: paths apply in command-line
+        // order; a bad value is reported by Validate (naming the flag).
+        auto set = [this, flag](const std::string& value)
+        {
+            const std::string error = Set(flag, value);
+            if (m_flagError.empty())
+            {
+                m_flagError = error;
+            }
+            return true;
+        };
+        cmd.AddValue(alias.flag, info.help + " (" + alias.path + ")",
+                     Callback<bool, FedMoeCompat::CommandLineValue>(set), DefaultText(info));
+    }
 }
 
 std::string
 FedMoeScenario::Validate() const
 {
+    if (!m_flagError.empty())
+    {
+        return m_flagError;
+    }
     const std::vector<std::string> policies = FedMoeAlignmentPolicy::Names();
     if (std::find(policies.begin(), policies.end(), policy) == policies.end())
     {
         return ("--policy=" + policy + " is unknown; allowed: " + OneOf(policies));
     }
-    if (rounds < 1)
-    {
-        return ("--rounds=0: at least 1 round");
-    }
     if (clients < 1 || clients > 1000)
     {
         return ("--clients=" + std::to_string(clients) + ": allowed 1..1000");
     }
-    if (experts < 1)
-    {
-        return ("--experts=0: at least 1 expert");
-    }
-    if (expertsPerClient < 1 || expertsPerClient > experts)
-    {
-        return ("--expertsPerClient=" + std::to_string(expertsPerClient) + ": allowed 1.."
-                + std::to_string(experts) + " (--experts)");
-    }
-    if (topK < 1 || topK > experts)
-    {
-        return ("--topK=" + std::to_string(topK) + ": allowed 1.." + std::to_string(experts)
-                + " (--experts)");
-    }
     if (seed < 1)
     {
         return ("--seed=0: the ns-3 seed must be >= 1");
-    }
-    if (dataset != "fashion-mnist" && dataset != "cifar10" && dataset != "synthetic")
-    {
-        return ("--dataset=" + dataset
-                + " is unknown; allowed: fashion-mnist, cifar10 or "
-                  "synthetic");
-    }
-    if (dataset == "cifar10" && dataDir.empty())
-    {
-        return ("--dataset=cifar10 needs --dataDir (the directory of data_batch_1.bin ...)");
-    }
-    if (dataset != "synthetic")
-    {
-        const std::string dir
-            = dataDir.empty() ? std::string("/usr/share/datasets/fashion-mnist") : dataDir;
-        if (!IsDirectory(dir))
-        {
-            return ("--dataDir=" + dir + ": no such directory (the " + dataset
-                    + " data set is missing; for Fashion-MNIST install the Debian package "
-                      "dataset-fashion-mnist, or use --dataset=synthetic)");
-        }
     }
     if (network != "wifi" && network != "p2p")
     {
@@ -186,45 +297,78 @@ FedMoeScenario::Validate() const
     {
         return ("--bandwidthScale=" + Num(bandwidthScale) + ": allowed > 0");
     }
-    if (!(targetAccuracy >= 0 && targetAccuracy <= 1))
+    // What the attributes' checkers cannot see: names, and one value against another.
+    auto oneOf = [](const std::string& flag, const std::vector<std::string>& names) -> std::string
     {
-        return ("--targetAccuracy=" + Num(targetAccuracy) + ": allowed [0, 1]");
-    }
-    if (localSteps < 1)
+        const std::string value = Get(flag);
+        if (std::find(names.begin(), names.end(), value) == names.end())
+        {
+            return "--" + flag + "=" + value + " is unknown; allowed: " + OneOf(names);
+        }
+        return "";
+    };
+    for (const std::string& error :
+         {oneOf("dataset", {"fashion-mnist", "cifar10", "synthetic"}),
+          oneOf("expertKind", {"mlp", "cnn"}), oneOf("precision", {"fp32", "fp16", "int8"}),
+          oneOf("optimizer", {"sgd", "adam"}),
+          oneOf("partition", {"iid", "classes", "dirichlet", "quantity"}),
+          oneOf("gateAggregation", {"all", "assigned"}),
+          oneOf("aggregationRule", {"mean", "median", "trimmed-mean"}),
+          oneOf("serverOptimizer", {"none", "momentum", "adam"})})
     {
-        return ("--localSteps=0: at least 1 step");
+        if (!error.empty())
+        {
+            return error;
+        }
     }
-    if (!(deadline > 0) || !std::isfinite(deadline))
+    const double experts = GetNumber("experts");
+    for (const char* flag : {"expertsPerClient", "topK"})
     {
-        return ("--deadline=" + Num(deadline) + ": a round deadline must be > 0 s");
+        const double value = GetNumber(flag);
+        if (value < 1 || value > experts)
+        {
+            return "--" + std::string(flag) + "=" + Get(flag) + ": allowed 1.." + Get("experts")
+                   + " (--experts)";
+        }
     }
-    if (hidden < 1)
+    for (const char* flag : {"learningRate", "alpha", "serverLearningRate"})
     {
-        return ("--hidden=0: at least 1");
+        if (!(GetNumber(flag) > 0))
+        {
+            return Refusal(flag, Get(flag));
+        }
     }
-    if (!(learningRate > 0) || !std::isfinite(learningRate))
+    // Half-open ranges the checkers' closed bounds let through.
+    for (const auto& [flag, below] : std::vector<std::pair<const char*, double>>{
+             {"trimFraction", 0.5}, {"momentum", 1.0}, {"serverMomentum", 1.0}})
     {
-        return ("--learningRate=" + Num(learningRate, 6) + ": allowed > 0");
+        if (!(GetNumber(flag) < below))
+        {
+            return Refusal(flag, Get(flag));
+        }
     }
-    if (!(alignWeight >= 0) || !std::isfinite(alignWeight))
+    const std::string dataset = Get("dataset");
+    const std::string dataDir = Get("dataDir");
+    if (dataset == "cifar10" && dataDir.empty())
     {
-        return ("--alignWeight=" + Num(alignWeight) + ": allowed >= 0");
+        return ("--dataset=cifar10 needs --dataDir (the directory of data_batch_1.bin ...)");
     }
-    if (gateAggregation != "all" && gateAggregation != "assigned")
+    if (dataset != "synthetic")
     {
-        return ("--gateAggregation=" + gateAggregation
-                + " is unknown; allowed: all or "
-                  "assigned");
+        const std::string dir
+            = dataDir.empty() ? std::string("/usr/share/datasets/fashion-mnist") : dataDir;
+        if (!IsDirectory(dir))
+        {
+            return ("--dataDir=" + dir + ": no such directory (the " + dataset
+                    + " data set is missing; for Fashion-MNIST install the Debian package "
+                      "dataset-fashion-mnist, or use --dataset=synthetic)");
+        }
     }
-    if (classesPerClient < 1)
+    if (dataset == "synthetic" && Get("expertKind") == "cnn")
     {
-        return ("--classesPerClient=0: at least 1");
+        return "--expertKind=cnn needs image data (--dataset=fashion-mnist or cifar10)";
     }
-    if (!(participation > 0 && participation <= 1))
-    {
-        return ("--participation=" + Num(participation) + ": allowed (0, 1]");
-    }
-    if (outDir.empty())
+    if (Get("outDir").empty())
     {
         return ("--outDir must not be empty");
     }
@@ -246,6 +390,9 @@ FedMoeScenario::Run() const
     {
         throw std::invalid_argument(invalid);
     }
+    const std::string outDir = Get("outDir");
+    const uint32_t rounds = static_cast<uint32_t>(GetNumber("rounds"));
+    const double deadline = GetNumber("deadline");
     const auto wallStart = std::chrono::steady_clock::now();
     RngSeedManager::SetSeed(seed);
     // Real TCP stacks use ~1448-byte segments on Ethernet-sized MTUs, not ns-3's 536.
@@ -285,36 +432,12 @@ FedMoeScenario::Run() const
         }
         edge.AssignStreams(100);
 
-        fedmoe::learning::ModelOptions model;
-        model.dataset = dataset;
-        model.dataDir = dataDir;
-        model.experts = experts;
-        model.topK = topK;
-        model.hidden = hidden;
-        model.evalSamples = evalSamples;
-        model.seed = seed;
-        fedmoe::learning::TrainOptions train;
-        train.learningRate = learningRate;
-        train.alignLossWeight = alignWeight;
-        fedmoe::learning::AggregationOptions aggregation;
-        aggregation.gate = gateAggregation;
-        fedmoe::learning::PartitionOptions partition;
-        partition.scheme = "classes";
-        partition.classesPerClient = classesPerClient;
-        partition.seed = seed;
-        fed.SetModelOptions(model);
-        fed.SetTrainOptions(train);
-        fed.SetAggregationOptions(aggregation);
-        fed.SetPartitionOptions(partition);
+        // The model, training, partition, aggregation and round knobs are
+        // the attributes' defaults (the aliases set them); the seed is the
+        // scenario's one seed.
+        Config::SetDefault("ns3::FedMoeModel::Seed", UintegerValue(seed));
+        Config::SetDefault("ns3::FedMoePartition::Seed", UintegerValue(seed));
         fed.SetPolicy(policy);
-        fed.SetServerAttribute("Rounds", UintegerValue(rounds));
-        fed.SetServerAttribute("RoundDeadline", TimeValue(Seconds(deadline)));
-        fed.SetServerAttribute("LocalSteps", UintegerValue(localSteps));
-        fed.SetServerAttribute("MaxExpertsPerClient", UintegerValue(expertsPerClient));
-        fed.SetServerAttribute("TargetAccuracy", DoubleValue(targetAccuracy));
-        fed.SetServerAttribute("Participation", DoubleValue(participation));
-        fed.SetServerAttribute("OutputDirectory", StringValue(outDir));
-        fed.SetServerAttribute("Progress", BooleanValue(progress));
         // Background load on the devices: 0-30 % of each job's time.
         fed.SetComputeModelAttribute("Occupancy",
                                      StringValue("ns3::UniformRandomVariable[Min=0|Max=0.3]"));
@@ -337,9 +460,8 @@ FedMoeScenario::Run() const
     {
         flowHelper.InstallAll();
     }
-    NS_LOG_INFO(clients << " clients on " << network << ", " << experts << " experts (top-" << topK
-                        << ", " << expertsPerClient << " per client), " << dataset << ", policy "
-                        << policy << ", " << rounds << " rounds");
+    NS_LOG_INFO(clients << " clients on " << network << ", policy " << policy << ", " << rounds
+                        << " rounds");
     // A safety net only: the server stops the simulation when it is done.
     Simulator::Stop(Seconds(10 + rounds * (deadline + 5) + 60));
     const double setupWall

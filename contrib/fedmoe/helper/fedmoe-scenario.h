@@ -1,7 +1,7 @@
 /*
  * FedMoeScenario: the standard fedmoe scenario (an edge server, a population
  * of heterogeneous devices on Wi-Fi or a p2p star, a federated MoE) built
- * from one set of options that examples expose as CommandLine flags.
+ * from attributes and a few network knobs that examples expose as CommandLine flags.
  */
 
 #ifndef FEDMOE_SCENARIO_H
@@ -47,53 +47,86 @@ struct FedMoeScenarioResult
 
 /**
  * \ingroup fedmoe
- * \brief The options of the standard scenario, as CommandLine flags, and its run.
+ * \brief A short command-line flag that is another name for an Attribute.
+ */
+struct FedMoeFlagAlias
+{
+    std::string flag;            //!< e.g. "rounds" (for --rounds)
+    std::string path;            //!< e.g. "ns3::FedMoeServerApplication::Rounds"
+    std::string allowed;         //!< what a valid value is, for error messages
+    std::string scenarioDefault; //!< the standard scenario's default ("": the attribute's)
+};
+
+/**
+ * \ingroup fedmoe
+ * \brief The standard scenario: its network (a field per knob) and its run;
+ *        every model, training, data, partition, codec, aggregation and round
+ *        knob is an Attribute, reached by a short flag that aliases it.
  *
  * \code
- *   FedMoeScenario scenario;          // defaults: 20 devices on Wi-Fi 6, 8 experts, top-2
+ *   FedMoeScenario::SetDefaults();     // this scenario's defaults, before parsing
+ *   FedMoeScenario scenario;           // 20 devices on Wi-Fi 6
  *   CommandLine cmd(__FILE__);
- *   scenario.AddCommandLineValues(cmd);
+ *   scenario.AddCommandLineValues(cmd); // --rounds is --ns3::FedMoeServerApplication::Rounds
  *   cmd.Parse(argc, argv);
  *   std::string error = scenario.Validate();   // before anything is written
  *   FedMoeScenarioResult result = scenario.Run();
  * \endcode
+ *
+ * The aliases (Aliases(), one table) apply their value with
+ * Config::SetDefault when parsed, in command-line order with the
+ * --ns3::Type::Attribute flags, so --PrintHelp, --PrintAttributes, ConfigStore
+ * and the run see the same values.
  */
-struct FedMoeScenario
+class FedMoeScenario
 {
-    std::string outDir = "results/fedmoe-wifi-edge"; //!< output directory
-    std::string policy = "channel-aware";            //!< alignment policy name
-    uint32_t rounds = 15;                            //!< federated rounds
-    uint32_t clients = 20;                           //!< edge devices
-    uint32_t experts = 8;                            //!< experts in the MoE
-    uint32_t expertsPerClient = 2;                   //!< most experts a client trains
-    uint32_t topK = 2;                               //!< experts mixed per sample
-    uint32_t seed = 1;                               //!< ns-3 seed (and data/model seed)
-    bool pcap = false;                               //!< pcap files in outDir
-    bool flowmon = false;                            //!< FlowMonitor XML in outDir
-    std::string dataset = "fashion-mnist";           //!< fashion-mnist | cifar10 | synthetic
-    std::string dataDir;                             //!< data set directory
-    std::string network = "wifi";                    //!< wifi | p2p
-    double distanceMin = 1.0;                        //!< nearest station, m
-    double distanceMax = 30.0;                       //!< farthest station, m
-    double lossExponent = 3.0;                       //!< log-distance path-loss exponent
-    double errorRate = 0.0;                          //!< p2p per-link packet error rate
-    double bandwidthScale = 1.0;                     //!< multiplies device link rates
-    double targetAccuracy = 0.7;                     //!< accuracy whose first crossing counts
-    uint32_t localSteps = 20;                        //!< local steps per round
-    double deadline = 20.0;                          //!< round deadline, simulated s
-    uint32_t hidden = 32;                            //!< MLP expert hidden width
-    double learningRate = 0.05;                      //!< local SGD step size
-    double alignWeight = 0.1;                        //!< gate-alignment loss weight
-    std::string gateAggregation = "assigned";        //!< all | assigned
-    uint32_t classesPerClient = 2;                   //!< classes per client shard
-    uint32_t evalSamples = 2000;                     //!< test samples evaluated (0: all)
-    double participation = 1.0;                      //!< share of clients per round
+  public:
+    std::string policy = "channel-aware"; //!< alignment policy name
+    uint32_t clients = 20;                //!< edge devices
+    uint32_t seed = 1;                    //!< ns-3 seed, model seed and partition seed
+    bool pcap = false;                    //!< pcap files in outDir
+    bool flowmon = false;                 //!< FlowMonitor XML in outDir
+    std::string network = "wifi";         //!< wifi | p2p
+    double distanceMin = 1.0;             //!< nearest station, m
+    double distanceMax = 30.0;            //!< farthest station, m
+    double lossExponent = 3.0;            //!< log-distance path-loss exponent
+    double errorRate = 0.0;               //!< p2p per-link packet error rate
+    double bandwidthScale = 1.0;          //!< multiplies device link rates
     /// Device tier mix over the DeviceCatalog.
     std::string mix = "mcu-sensor=1,raspberry-pi-4=2,jetson-nano=1,midrange-phone=2,laptop=1";
-    bool progress = true; //!< progress lines on stderr
+
+    /** \return the flag -> attribute table (every short flag that is an attribute) */
+    static const std::vector<FedMoeFlagAlias>& Aliases();
 
     /**
-     * \brief Registers every option as a CommandLine flag of the same name.
+     * \brief Sets the standard scenario's defaults (Config::SetDefault of each
+     *        alias with a scenario default: 15 rounds, a 20 s deadline,
+     *        Fashion-MNIST, ...). Call before parsing.
+     */
+    static void SetDefaults();
+
+    /**
+     * \brief Sets the attribute a flag aliases (Config::SetDefault).
+     * \param flag the flag's name, without "--"
+     * \param value its value, as on the command line
+     * \return empty if set, else a message naming the flag, the value and what is allowed
+     */
+    static std::string Set(const std::string& flag, const std::string& value);
+
+    /**
+     * \param flag an alias's name
+     * \return the current default of the attribute it aliases, as text
+     */
+    static std::string Get(const std::string& flag);
+
+    /**
+     * \param flag an alias of a numeric attribute (a Time in seconds)
+     * \return the current default of the attribute it aliases
+     */
+    static double GetNumber(const std::string& flag);
+
+    /**
+     * \brief Registers the scenario's fields and the aliases as CommandLine flags.
      * \param cmd the command line
      */
     void AddCommandLineValues(CommandLine& cmd);
@@ -111,6 +144,9 @@ struct FedMoeScenario
      * \throws std::invalid_argument if the options are invalid (nothing written)
      */
     FedMoeScenarioResult Run() const;
+
+  private:
+    std::string m_flagError; //!< the first alias value the command line could not set
 };
 
 } // namespace ns3

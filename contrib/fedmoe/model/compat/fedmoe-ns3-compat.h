@@ -11,6 +11,8 @@
 #include "ns3/test.h"
 #include "ns3/version-defines.h"
 
+#include <string>
+
 namespace ns3
 {
 namespace FedMoeCompat
@@ -26,6 +28,14 @@ constexpr auto TEST_SUITE_UNIT = TestSuite::UNIT;
 constexpr auto TEST_QUICK = TestCase::Duration::QUICK;
 /// A unit TestSuite (ns-3.42 made the suite types an enum class).
 constexpr auto TEST_SUITE_UNIT = TestSuite::Type::UNIT;
+#endif
+
+#if NS3_VERSION_MAJOR == 3 && NS3_VERSION_MINOR < 38
+/// The argument of a CommandLine::AddValue callback: by value in 3.37 ...
+using CommandLineValue = std::string;
+#else
+/// ... by reference in 3.43 (the releases between are not checked).
+using CommandLineValue = const std::string&;
 #endif
 
 } // namespace FedMoeCompat

@@ -131,35 +131,11 @@ FedMoeServerApplication::GetTypeId()
               .AddAttribute("MaxPayload", "Largest message payload accepted from a client, bytes.",
                             UintegerValue(256u << 20), MakeUintegerAccessor(&S::m_maxPayload),
                             MakeUintegerChecker<uint32_t>(1))
-              .AddAttribute("AggregationGate",
-                            "How the gate is merged: \"all\" (every participant) or \"assigned\" "
-                            "(gate row e over the clients assigned e).",
-                            StringValue(d.aggregation.gate),
-                            MakeStringAccessor(
-                                &S::SetIn<learning::AggregationOptions, std::string,
-                                          &R::aggregation, &learning::AggregationOptions::gate>,
-                                &S::GetIn<learning::AggregationOptions, std::string,
-                                          &R::aggregation, &learning::AggregationOptions::gate>),
-                            MakeStringChecker())
-              .AddAttribute("AggregationRule",
-                            "How expert updates are merged: \"mean\" (FedAvg weighted by routed "
-                            "samples), \"median\" or \"trimmed-mean\".",
-                            StringValue(d.aggregation.rule),
-                            MakeStringAccessor(
-                                &S::SetIn<learning::AggregationOptions, std::string,
-                                          &R::aggregation, &learning::AggregationOptions::rule>,
-                                &S::GetIn<learning::AggregationOptions, std::string,
-                                          &R::aggregation, &learning::AggregationOptions::rule>),
-                            MakeStringChecker())
-              .AddAttribute("TrimFraction",
-                            "Share cut from each end by \"trimmed-mean\", in [0, 0.5).",
-                            DoubleValue(d.aggregation.trimFraction),
-                            MakeDoubleAccessor(
-                                &S::SetIn<learning::AggregationOptions, double, &R::aggregation,
-                                          &learning::AggregationOptions::trimFraction>,
-                                &S::GetIn<learning::AggregationOptions, double, &R::aggregation,
-                                          &learning::AggregationOptions::trimFraction>),
-                            MakeDoubleChecker<double>(0.0, 0.5))
+              .AddAttribute("Aggregation",
+                            "How updates are merged (null: a FedMoeAggregation with its "
+                            "attributes' defaults).",
+                            PointerValue(), MakePointerAccessor(&S::m_aggregation),
+                            MakePointerChecker<FedMoeAggregation>())
               .AddAttribute("MaxExpertsPerClient",
                             "Most experts a client trains per round (0: its memory decides).",
                             UintegerValue(d.maxExpertsPerClient),
@@ -314,6 +290,7 @@ FedMoeServerApplication::DoDispose()
     }
     m_transport = nullptr;
     m_policy = nullptr;
+    m_aggregation = nullptr;
     m_executor = nullptr;
     m_coordinator.reset();
     m_uplink = nullptr;
@@ -421,6 +398,11 @@ FedMoeServerApplication::StartApplication()
     {
         m_policy = FedMoeAlignmentPolicy::Create("channel-aware");
     }
+    if (!m_aggregation)
+    {
+        m_aggregation = CreateObject<FedMoeAggregation>();
+    }
+    m_settings.aggregation = m_aggregation->GetOptions();
     FedMoeRoundSettings settings = m_settings;
     settings.deadlineS = m_deadline.GetSeconds();
     try
@@ -878,7 +860,27 @@ FedMoeServerApplication::SummaryJson() const
     j["round_deadline_s"] = m_deadline.GetSeconds();
     j["local_steps"] = m_settings.localSteps;
     j["aggregation_gate"] = m_settings.aggregation.gate;
-    j["aggregation_rule"] = m_settings.aggregation.rule;
+    const learning::AggregationOptions& a = m_settings.aggregation;
+    j["aggregation_rule"] = a.rule;
+    j["trim_fraction"] = a.trimFraction;
+    j["server_optimizer"] = a.serverOptimizer;
+    j["server_learning_rate"] = a.serverLearningRate;
+    j["server_momentum"] = a.serverMomentum;
+    if (m_executor && m_executor->GetModel())
+    {
+        const learning::ModelOptions& m = m_executor->GetModel()->GetModelOptions();
+        const learning::TrainOptions& t = m_executor->GetModel()->GetTrainOptions();
+        j["dataset"] = m.dataset;
+        j["experts"] = m.experts;
+        j["top_k"] = m.topK;
+        j["hidden"] = m.hidden;
+        j["expert_kind"] = m.expertKind;
+        j["precision"] = m.precision;
+        j["model_seed"] = m.seed;
+        j["optimizer"] = t.optimizer;
+        j["learning_rate"] = t.learningRate;
+        j["align_loss_weight"] = t.alignLossWeight;
+    }
     return j.dump();
 }
 

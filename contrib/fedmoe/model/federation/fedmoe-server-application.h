@@ -9,6 +9,7 @@
 
 #include "fedmoe-alignment-policy.h"
 #include "fedmoe-client-scoreboard.h"
+#include "fedmoe-learning-options.h"
 #include "fedmoe-message-framer.h"
 #include "fedmoe-payload.h"
 #include "fedmoe-recorder.h"
@@ -266,6 +267,7 @@ class FedMoeServerApplication : public Application
     Time m_deadline;                //!< RoundDeadline (an event here, seconds there)
     // ... the protocol's ...
     Ptr<FedMoeAlignmentPolicy> m_policy;    //!< assignment policy
+    Ptr<FedMoeAggregation> m_aggregation;   //!< merging (copied into m_settings at the start)
     Ptr<FedMoeServerTransport> m_transport; //!< how clients are reached
     uint32_t m_maxPayload;                  //!< framer limit
     uint16_t m_port;                        //!< listening port
