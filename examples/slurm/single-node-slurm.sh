@@ -18,8 +18,9 @@
 # script starts (munged when none runs, slurmctld, slurmd) are stopped on exit,
 # by their process ids.
 #
-# Environment: FEDMOE_BUILD_DIR (default: build), SLURM_PORT_BASE (default
-# 6817: slurmctld on it, slurmd on it + 1), KEEP=1 keeps the work folder.
+# Environment: FEDMOE_BUILD_DIR (default: build), SLURM_PORT_BASE (slurmctld
+# on it, slurmd on it + 1; default: the first free pair of 6817, 16817, ...),
+# KEEP=1 keeps the work folder.
 # Exit codes: 0 equal tables, 1 failure or different tables, 77 skipped (not
 # root, or Slurm missing with --no-install).
 set -euo pipefail
@@ -27,14 +28,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD_DIR="${FEDMOE_BUILD_DIR:-$ROOT/build}"
 BIN="$BUILD_DIR/bin"
-PORT="${SLURM_PORT_BASE:-6817}"
+PORT="${SLURM_PORT_BASE:-}"
 SKIP=77
 install=1
 campaign=""
 for a in "$@"; do
     case "$a" in
         --no-install) install=0 ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/{/^#/p}' "$0"; exit 0 ;;
         -*) echo "single-node-slurm: unknown option $a" >&2; exit 2 ;;
         *) campaign="$a" ;;
     esac
@@ -111,6 +112,15 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
 fi
 
 # --- slurm.conf and the two daemons --------------------------------------------
+# Ports: SLURM_PORT_BASE, or the first of 6817, 16817, 26817, ... whose pair
+# nobody listens on (another Slurm, or this check running twice at once).
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -z "$PORT" ]; then
+    for base in 6817 16817 26817 36817 46817; do
+        if port_free "$base" && port_free $((base + 1)); then PORT=$base; break; fi
+    done
+    [ -n "$PORT" ] || { say "no free port pair for slurmctld and slurmd (tried 6817 ... 46817); set SLURM_PORT_BASE"; exit 1; }
+fi
 NODE="$(hostname -s)"
 mkdir -p "$WORK/state" "$WORK/spool"
 cat > "$WORK/slurm.conf" <<CONF
@@ -161,9 +171,16 @@ fi
 export SLURM_CONF="$WORK/slurm.conf"
 slurmctld -f "$SLURM_CONF" -i || { say "slurmctld did not start:"; cat "$WORK/slurmctld.log" >&2; exit 1; }
 slurmd -f "$SLURM_CONF" -N "$NODE" || { say "slurmd did not start:"; cat "$WORK/slurmd.log" >&2; exit 1; }
+daemon_died() { [ -s "$1" ] && ! kill -0 "$(cat "$1")" 2>/dev/null; }
+state=""
 for _ in $(seq 100); do
     state="$(timeout 5 sinfo -h -n "$NODE" -o %t 2>/dev/null || true)"
     [ "$state" = idle ] && break
+    # A daemon that died (a port taken, a bad configuration) will not come back.
+    if daemon_died "$WORK/slurmctld.pid" || daemon_died "$WORK/slurmd.pid"; then
+        state="down (a daemon exited)"
+        break
+    fi
     sleep 0.3
 done
 [ "$state" = idle ] || { say "node $NODE is '$state', not idle:"; tail -n 20 "$WORK/slurmctld.log" "$WORK/slurmd.log" >&2; exit 1; }

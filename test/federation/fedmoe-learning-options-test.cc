@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -137,9 +138,12 @@ TEST(FedMoeLearningOptions, ServerMomentumTakesEffect)
     EXPECT_EQ(momentum.summary["server_optimizer"], "momentum");
     EXPECT_EQ(momentum.summary["server_momentum"], 0.5);
     ASSERT_EQ(momentum.loss.size(), 3u);
-    // The first step is FedAvg's (no velocity yet); later ones carry momentum.
-    EXPECT_DOUBLE_EQ(momentum.loss[0], none.loss[0]);
-    EXPECT_NE(momentum.loss[2], none.loss[2]);
+    // The first step is FedAvg's (no velocity yet), up to float rounding
+    // (x + 1.0 (merge - x) need not be the merge to the last bit: Debian 13
+    // differs by 1e-7); later ones carry momentum, far beyond rounding
+    // (Debian 12: round-3 test loss 0.6120 vs FedAvg's 0.6506).
+    EXPECT_NEAR(momentum.loss[0], none.loss[0], 1e-5);
+    EXPECT_GT(std::abs(momentum.loss[2] - none.loss[2]), 1e-2);
 }
 
 TEST(FedMoeLearningOptions, ACnnFederatedRunLearns)
