@@ -88,6 +88,11 @@ EdgeLteHelper::EdgeLteHelper()
     m_condition.SetTypeId("ns3::ThreeGppUmaChannelConditionModel");
 }
 
+// Out of line: the Ptr members' types are complete only here.
+EdgeLteHelper::~EdgeLteHelper() = default;
+EdgeLteHelper::EdgeLteHelper(const EdgeLteHelper& other) = default;
+EdgeLteHelper& EdgeLteHelper::operator=(const EdgeLteHelper& other) = default;
+
 void
 EdgeLteHelper::SetEnbs(uint32_t count, double interSiteDistance)
 {
@@ -118,8 +123,9 @@ EdgeLteHelper::SetEnbHeight(double metres)
 void
 EdgeLteHelper::SetPathloss(std::string type)
 {
+    const TypeId tid = RequireType("SetPathloss", type, PropagationLossModel::GetTypeId());
     m_pathloss = ObjectFactory();
-    m_pathloss.SetTypeId(RequireType("SetPathloss", type, PropagationLossModel::GetTypeId()));
+    m_pathloss.SetTypeId(tid);
     m_pathlossAttributes.clear();
 }
 

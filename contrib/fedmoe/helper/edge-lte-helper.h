@@ -9,15 +9,12 @@
 #define EDGE_LTE_HELPER_H
 
 #include "ns3/attribute.h"
-#include "ns3/channel-condition-model.h"
 #include "ns3/data-rate.h"
 #include "ns3/ipv4-address.h"
-#include "ns3/lte-helper.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
-#include "ns3/point-to-point-epc-helper.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/vector.h"
 
@@ -27,7 +24,10 @@
 namespace ns3
 {
 
+class ChannelConditionModel;
+class LteHelper;
 class LteUePhy;
+class PointToPointEpcHelper;
 
 /**
  * \ingroup fedmoe
@@ -60,6 +60,11 @@ class EdgeLteHelper
      *        10 ms; RLC buffers of 256 KiB.
      */
     EdgeLteHelper();
+    ~EdgeLteHelper();
+    /** \brief Copy (shares the cells built). \param other the helper */
+    EdgeLteHelper(const EdgeLteHelper& other);
+    /** \brief Copy (shares the cells built). \param other the helper \return this */
+    EdgeLteHelper& operator=(const EdgeLteHelper& other);
 
     /**
      * \brief How many eNBs and how far apart.

@@ -9,6 +9,7 @@
 #define EDGE_MOBILITY_HELPER_H
 
 #include "ns3/attribute.h"
+#include "ns3/mobility-model.h"
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
@@ -20,7 +21,6 @@
 namespace ns3
 {
 
-class MobilityModel;
 
 /**
  * \ingroup fedmoe

@@ -168,9 +168,9 @@ EdgeNetworkHelper::SetPopulateArpCache(bool populate)
 void
 EdgeNetworkHelper::SetFading(std::string type)
 {
-    m_fading = ObjectFactory();
     if (type.empty())
     {
+        m_fading = ObjectFactory();
         return;
     }
     TypeId tid;
@@ -181,6 +181,7 @@ EdgeNetworkHelper::SetFading(std::string type)
                                     + "\" is not a PropagationLossModel TypeId (allowed: e.g. "
                                       "ns3::NakagamiPropagationLossModel, or \"\" for none)");
     }
+    m_fading = ObjectFactory();
     m_fading.SetTypeId(tid);
 }
 
