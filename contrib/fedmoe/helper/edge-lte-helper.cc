@@ -7,6 +7,7 @@
 #include "ns3/boolean.h"
 #include "ns3/channel-condition-model.h"
 #include "ns3/config.h"
+#include "ns3/constant-position-mobility-model.h"
 #include "ns3/ff-mac-scheduler.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
@@ -314,6 +315,19 @@ EdgeLteHelper::Install(Ptr<Node> server, NodeContainer clients, const ObjectFact
     mobility.SetPositionAllocator(positions);
     mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
     mobility.Install(enbs);
+    // The wired nodes in a row behind eNB 0, so NetAnim can draw them.
+    const double row = -m_interSiteDistance / 5;
+    uint32_t slot = 1;
+    for (Ptr<Node> wired : {m_epc->GetSgwNode(), m_epc->GetPgwNode(), server})
+    {
+        if (!wired->GetObject<MobilityModel>())
+        {
+            auto position = CreateObject<ConstantPositionMobilityModel>();
+            position->SetPosition(Vector(slot * row, row, 0.0));
+            wired->AggregateObject(position);
+        }
+        ++slot;
+    }
     m_enbDevices = m_lte->InstallEnbDevice(enbs);
     m_ueDevices = m_lte->InstallUeDevice(clients);
 

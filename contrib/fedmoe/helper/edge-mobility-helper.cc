@@ -67,11 +67,70 @@ Constant(double value)
 } // namespace
 
 EdgeMobilityHelper::EdgeMobilityHelper()
-    : m_model(STATIC),
+    : m_distanceMin(1.0),
+      m_distanceMax(40.0),
+      m_distanceRng(CreateObject<UniformRandomVariable>()),
+      m_model(STATIC),
       m_speed(1.0),
       m_boundsSet(false),
       m_bounds{0.0, 0.0, 0.0, 0.0}
 {
+}
+
+void
+EdgeMobilityHelper::SetDistances(std::vector<double> metres)
+{
+    for (double d : metres)
+    {
+        if (!(d > 0.0) || !std::isfinite(d))
+        {
+            std::ostringstream os;
+            os << "EdgeMobilityHelper::SetDistances: invalid distance " << d
+               << " m (allowed: finite, > 0)";
+            throw std::invalid_argument(os.str());
+        }
+    }
+    m_fixedDistances = metres;
+}
+
+void
+EdgeMobilityHelper::SetDistanceRange(double min, double max, int64_t stream)
+{
+    if (!(min > 0.0) || !(max >= min) || !std::isfinite(max))
+    {
+        std::ostringstream os;
+        os << "EdgeMobilityHelper::SetDistanceRange: invalid range [" << min << ", " << max
+           << "] m (allowed: 0 < min <= max, finite)";
+        throw std::invalid_argument(os.str());
+    }
+    m_fixedDistances.clear();
+    m_distanceMin = min;
+    m_distanceMax = max;
+    if (stream >= 0)
+    {
+        m_distanceRng->SetStream(stream);
+    }
+}
+
+std::vector<double>
+EdgeMobilityHelper::DrawDistances(uint32_t n)
+{
+    if (!m_fixedDistances.empty())
+    {
+        if (m_fixedDistances.size() != n)
+        {
+            throw std::invalid_argument("EdgeMobilityHelper: "
+                                        + std::to_string(m_fixedDistances.size())
+                                        + " distances given for " + std::to_string(n) + " clients");
+        }
+        return m_fixedDistances;
+    }
+    std::vector<double> d;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        d.push_back(m_distanceRng->GetValue(m_distanceMin, m_distanceMax));
+    }
+    return d;
 }
 
 void

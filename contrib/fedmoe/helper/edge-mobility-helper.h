@@ -13,6 +13,7 @@
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
+#include "ns3/random-variable-stream.h"
 #include "ns3/vector.h"
 
 #include <string>
@@ -20,7 +21,6 @@
 
 namespace ns3
 {
-
 
 /**
  * \ingroup fedmoe
@@ -48,8 +48,30 @@ namespace ns3
 class EdgeMobilityHelper
 {
   public:
-    /** \brief Static devices, speed 1 m/s, bounds: 2 x the largest distance. */
+    /** \brief Static devices 1-40 m away, speed 1 m/s, bounds: 2 x the largest distance. */
     EdgeMobilityHelper();
+
+    /**
+     * \brief Start the clients at these distances from their access point
+     *        (metres, > 0), one per client in order; overrides SetDistanceRange.
+     * \param metres distances
+     */
+    void SetDistances(std::vector<double> metres);
+
+    /**
+     * \brief Draw each client's start distance uniformly in [min, max] metres.
+     * \param min > 0
+     * \param max >= min
+     * \param stream RNG stream of the draw (-1: automatic)
+     */
+    void SetDistanceRange(double min, double max, int64_t stream = -1);
+
+    /**
+     * \brief The start distances of n clients (SetDistances', or drawn).
+     * \param n clients
+     * \return metres, one per client
+     */
+    std::vector<double> DrawDistances(uint32_t n);
 
     /**
      * \brief Choose the mobility model of the clients.
@@ -121,10 +143,14 @@ class EdgeMobilityHelper
     /// Bounds containing every position (SetBounds' or the default).
     std::vector<double> Bounds(const std::vector<Vector>& positions) const;
 
-    std::string m_model; //!< TypeId name
-    double m_speed;      //!< m/s
-    bool m_boundsSet;    //!< SetBounds called
-    double m_bounds[4];  //!< xMin, xMax, yMin, yMax
+    std::vector<double> m_fixedDistances;     //!< from SetDistances
+    double m_distanceMin;                     //!< random range
+    double m_distanceMax;                     //!< random range
+    Ptr<UniformRandomVariable> m_distanceRng; //!< draws distances
+    std::string m_model;                      //!< TypeId name
+    double m_speed;                           //!< m/s
+    bool m_boundsSet;                         //!< SetBounds called
+    double m_bounds[4];                       //!< xMin, xMax, yMin, yMax
     std::vector<std::pair<std::string, Ptr<AttributeValue>>> m_attributes; //!< user overrides
     std::vector<Ptr<MobilityModel>> m_models;                              //!< per client
     std::vector<Vector> m_anchors;                                         //!< per client

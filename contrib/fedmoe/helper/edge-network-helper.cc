@@ -61,9 +61,6 @@ OnAssociated(std::shared_ptr<const NetDeviceContainer> devices, Mac48Address /* 
 
 EdgeNetworkHelper::EdgeNetworkHelper()
     : m_topology(NONE),
-      m_distanceMin(1.0),
-      m_distanceMax(40.0),
-      m_distanceRng(CreateObject<UniformRandomVariable>()),
       m_stationManager("ns3::MinstrelHtWifiManager"),
       m_channelWidth(20),
       m_rtsCts(false),
@@ -78,36 +75,13 @@ EdgeNetworkHelper::EdgeNetworkHelper()
 void
 EdgeNetworkHelper::SetDistances(std::vector<double> metres)
 {
-    for (double d : metres)
-    {
-        if (!(d > 0.0) || !std::isfinite(d))
-        {
-            std::ostringstream os;
-            os << "EdgeNetworkHelper::SetDistances: invalid distance " << d
-               << " m (allowed: finite, > 0)";
-            throw std::invalid_argument(os.str());
-        }
-    }
-    m_fixedDistances = metres;
+    m_mobility.SetDistances(metres);
 }
 
 void
 EdgeNetworkHelper::SetDistanceRange(double min, double max, int64_t stream)
 {
-    if (!(min > 0.0) || !(max >= min) || !std::isfinite(max))
-    {
-        std::ostringstream os;
-        os << "EdgeNetworkHelper::SetDistanceRange: invalid range [" << min << ", " << max
-           << "] m (allowed: 0 < min <= max, finite)";
-        throw std::invalid_argument(os.str());
-    }
-    m_fixedDistances.clear();
-    m_distanceMin = min;
-    m_distanceMax = max;
-    if (stream >= 0)
-    {
-        m_distanceRng->SetStream(stream);
-    }
+    m_mobility.SetDistanceRange(min, max, stream);
 }
 
 void
@@ -247,27 +221,6 @@ EdgeNetworkHelper::RequireClient(uint32_t i) const
     }
 }
 
-std::vector<double>
-EdgeNetworkHelper::ClientDistances(uint32_t n)
-{
-    if (!m_fixedDistances.empty())
-    {
-        if (m_fixedDistances.size() != n)
-        {
-            throw std::invalid_argument("EdgeNetworkHelper: "
-                                        + std::to_string(m_fixedDistances.size())
-                                        + " distances given for " + std::to_string(n) + " clients");
-        }
-        return m_fixedDistances;
-    }
-    std::vector<double> d;
-    for (uint32_t i = 0; i < n; ++i)
-    {
-        d.push_back(m_distanceRng->GetValue(m_distanceMin, m_distanceMax));
-    }
-    return d;
-}
-
 void
 EdgeNetworkHelper::InstallInternetIfMissing(NodeContainer nodes)
 {
@@ -286,7 +239,7 @@ EdgeNetworkHelper::InstallWifi(Ptr<Node> server, NodeContainer clients)
 {
     NS_LOG_FUNCTION(this << server << clients.GetN());
     RequireFresh();
-    m_distances = ClientDistances(clients.GetN());
+    m_distances = m_mobility.DrawDistances(clients.GetN());
 
     m_wifiChannel = CreateObject<YansWifiChannel>();
     auto loss = m_lossFactory.Create<PropagationLossModel>();
@@ -414,7 +367,7 @@ EdgeNetworkHelper::InstallLte(Ptr<Node> server, NodeContainer clients)
 {
     NS_LOG_FUNCTION(this << server << clients.GetN());
     RequireFresh();
-    const std::vector<double> distances = ClientDistances(clients.GetN());
+    const std::vector<double> distances = m_mobility.DrawDistances(clients.GetN());
     std::vector<Vector> positions;
     std::vector<Vector> anchors;
     m_lte.PlaceUes(distances, positions, anchors);

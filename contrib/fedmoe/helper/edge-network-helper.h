@@ -265,15 +265,10 @@ class EdgeNetworkHelper
     /// Fails clearly when a second Install* or a bad index is attempted.
     void RequireFresh() const;
     void RequireClient(uint32_t i) const;
-    std::vector<double> ClientDistances(uint32_t n);
     static void InstallInternetIfMissing(NodeContainer nodes);
     Ptr<PropagationLossModel> CreateWifiLoss() const;
 
     Topology m_topology;                        //!< what was built
-    std::vector<double> m_fixedDistances;       //!< from SetDistances
-    double m_distanceMin;                       //!< random range
-    double m_distanceMax;                       //!< random range
-    Ptr<UniformRandomVariable> m_distanceRng;   //!< draws distances
     ObjectFactory m_lossFactory;                //!< propagation loss
     std::string m_stationManager;               //!< rate control TypeId
     uint16_t m_channelWidth;                    //!< MHz

@@ -570,6 +570,133 @@ class FedmoeLteSinrTestCase : public TestCase
 
 /**
  * \ingroup fedmoe-tests
+ * \brief LTE: LOS/NLOS drawn again every 100 ms (ThreeGppUmaChannelConditionModel's
+ *        UpdatePeriod) makes the reported SINR jump between the two link
+ *        budgets; drawn once, it stays put.
+ *
+ * UE 150 m from the eNB, no shadowing, DL 2.12 GHz: d3D = 151.8 m;
+ * LOS PL = 28 + 22 log10(151.8) + 20 log10(2.12) = 82.5 dB, SINR 128.5 - 82.5
+ * = 46.0 dB (see the SINR test for 128.5 dB); NLOS PL = max(LOS PL, 13.54 +
+ * 39.08 log10(151.8) + 20 log10(2.12)) = 105.3 dB, SINR 23.2 dB. 3GPP's UMa
+ * LOS probability at 150 m is 18/150 + exp(-150/63) (1 - 18/150) = 0.2, so
+ * 30 draws show both states.
+ */
+class FedmoeLteConditionUpdateTestCase : public TestCase
+{
+  public:
+    FedmoeLteConditionUpdateTestCase()
+        : TestCase("fading: LTE LOS/NLOS redrawn every 100 ms moves the SINR between 46 and 23 dB")
+    {
+    }
+
+  private:
+    /// Raw SINR samples over 3 s with the condition redrawn every period (0: never).
+    static std::vector<double> Run(Time period)
+    {
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(1);
+        EdgeNetworkHelper edge;
+        edge.SetDistances({150.0});
+        edge.Lte().SetChannelCondition("ns3::ThreeGppUmaChannelConditionModel");
+        edge.Lte().SetConditionUpdatePeriod(period);
+        edge.Lte().SetShadowing(false);
+        edge.Lte().SetSinrReportPeriod(MilliSeconds(10));
+        edge.InstallLte(server.Get(0), clients);
+        edge.AssignStreams(100);
+        auto estimator = CreateObject<ChannelEstimator>();
+        estimator->SetSmoothing(1.0);
+        std::vector<double> samples;
+        estimator->TraceConnectWithoutContext("Updated", MakeBoundCallback(&RecordSnr, &samples));
+        edge.ConnectChannelEstimator(estimator);
+        Simulator::Stop(Seconds(3));
+        Simulator::Run();
+        Simulator::Destroy();
+        return samples;
+    }
+
+    void DoRun() override
+    {
+        const double los = 46.0;
+        const double nlos = 23.2;
+        uint32_t seen[2] = {0, 0};
+        const auto redrawn = Run(MilliSeconds(100));
+        NS_TEST_ASSERT_MSG_GT(redrawn.size(), 250u, "SINR reports");
+        for (double sinr : redrawn)
+        {
+            const bool isLos = std::abs(sinr - los) < 0.5;
+            const bool isNlos = std::abs(sinr - nlos) < 0.5;
+            NS_TEST_EXPECT_MSG_EQ(isLos || isNlos, true, "SINR " << sinr << " dB is neither");
+            ++seen[isLos ? 0 : 1];
+        }
+        std::clog << "LTE condition: " << seen[0] << " LOS, " << seen[1] << " NLOS reports\n";
+        NS_TEST_EXPECT_MSG_GT(seen[0], 0u, "LOS seen");
+        NS_TEST_EXPECT_MSG_GT(seen[1], 0u, "NLOS seen");
+        const auto once = Run(Seconds(0));
+        double lo = once.front();
+        double hi = once.front();
+        for (double sinr : once)
+        {
+            lo = std::min(lo, sinr);
+            hi = std::max(hi, sinr);
+        }
+        NS_TEST_EXPECT_MSG_LT(hi - lo, 0.01, "condition drawn once: constant SINR");
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief LTE outputs: the server's backhaul pcap holds the upload, RLC and
+ *        PDCP statistics and a NetAnim file are written.
+ */
+class FedmoeLteOutputsTestCase : public TestCase
+{
+  public:
+    FedmoeLteOutputsTestCase()
+        : TestCase("tracing: LTE backhaul pcap, RLC/PDCP statistics and NetAnim files")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(1);
+        const std::string prefix = CreateTempDirFilename("fedmoe-lte");
+        {
+            EdgeNetworkHelper edge;
+            edge.SetDistances({100.0});
+            edge.InstallLte(server.Get(0), clients);
+            edge.EnablePcap(prefix);
+            edge.Lte().EnableStats(prefix);
+            edge.EnableNetAnim(prefix + ".xml");
+            auto probe = CreateObject<ChannelProbe>();
+            probe->SetAttribute("PayloadBytes", UintegerValue(100000));
+            probe->Install(server.Get(0), clients, {edge.GetServerAddress(0)}, nullptr,
+                           Seconds(0.3));
+            Simulator::Stop(Seconds(1.5));
+            Simulator::Run();
+            NS_TEST_EXPECT_MSG_EQ(probe->AllComplete(), true, "upload complete");
+            Simulator::Destroy();
+        }
+        // Every payload byte crossed the server's end of the backhaul.
+        const std::string pcap = prefix + "-" + std::to_string(server.Get(0)->GetId()) + "-"
+                                 + std::to_string(1) + ".pcap";
+        NS_TEST_EXPECT_MSG_GT(FileSize(pcap), 100000 + 24, pcap);
+        // A header line, then a row per bearer per 0.25 s epoch with traffic.
+        for (const char* name : {"-ul-rlc.txt", "-ul-pdcp.txt", "-dl-rlc.txt", "-dl-pdcp.txt"})
+        {
+            NS_TEST_EXPECT_MSG_GT(LineCount(prefix + name), 1, prefix + name);
+        }
+        NS_TEST_EXPECT_MSG_GT(FileSize(prefix + ".xml"), 1000, prefix + ".xml");
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
  * \brief Wi-Fi: a station driving away from the AP sees its goodput fall
  *        transfer after transfer.
  *
@@ -843,6 +970,8 @@ class FedmoeTestSuite : public TestSuite
         AddTestCase(new FedmoePcapTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeLteNearEdgeTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeLteSinrTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeLteConditionUpdateTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeLteOutputsTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeWifiMovingAwayTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeMobilityModelsTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeWifiFadingTestCase, FedMoeCompat::TEST_QUICK);
