@@ -257,6 +257,13 @@ EdgeMobilityHelper::Install(NodeContainer clients, const std::vector<Vector>& po
     }
     for (uint32_t i = 0; i < clients.GetN(); ++i)
     {
+        if (clients.Get(i)->GetObject<MobilityModel>())
+        {
+            throw std::logic_error("EdgeMobilityHelper::Install: client node "
+                                   + std::to_string(clients.Get(i)->GetId())
+                                   + " already has a MobilityModel (the edge helper installs the "
+                                     "clients' mobility: configure it with Mobility())");
+        }
         if (m_model == WALK || m_model == GAUSS_MARKOV)
         {
             const Vector& p = positions[i];

@@ -29,7 +29,6 @@
 
 #include <cmath>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <stdexcept>
 #include <vector>
@@ -474,7 +473,8 @@ class FedmoeRoundsTestCase : public TestCase
  * than Pcmax, so it sends 23 dBm over 25 RBs, 9 dBm per RB; eNB noise per RB
  * -174 + 10 log10(180 kHz) + 5 dB = -116.5 dBm: SINR 9 - 120.9 + 116.5 =
  * 4.6 dB, a low MCS; the near UE reaches the top MCS. Sequential transfers,
- * so each UE has the cell to itself.
+ * so each UE has the cell to itself. Measured (ns-3.37 and 3.43 alike):
+ * 9.64 vs 1.64 Mbit/s, reported DL SINR 49.7 vs 7.5 dB.
  */
 class FedmoeLteNearEdgeTestCase : public TestCase
 {
@@ -513,8 +513,6 @@ class FedmoeLteNearEdgeTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(probe->AllComplete(), true, "both transfers complete");
         const ChannelEstimate near = estimator->GetEstimate(0);
         const ChannelEstimate edgeUe = estimator->GetEstimate(1);
-        std::clog << "LTE near " << near.goodputBps << " bit/s SINR " << near.snrDb << " dB; edge "
-                  << edgeUe.goodputBps << " bit/s SINR " << edgeUe.snrDb << " dB\n";
         NS_TEST_EXPECT_MSG_GT(near.goodputBps, edgeUe.goodputBps * 1.5, "near vs edge goodput");
         NS_TEST_EXPECT_MSG_GT(near.snrDb, edgeUe.snrDb + 30.0, "near vs edge SINR");
         Simulator::Destroy();
@@ -531,7 +529,7 @@ class FedmoeLteNearEdgeTestCase : public TestCase
  * (339 m), PL1 = 28 + 22 log10(102.7) + 20 log10(2.12) = 78.8 dB. The eNB's
  * 30 dBm spread over 25 RBs is 16.0 dBm per RB; the UE's noise per RB is
  * -174 + 10 log10(180 kHz) + 9 dB = -112.4 dBm; one cell, no interference:
- * SINR = 16.0 - 78.8 + 112.4 = 49.7 dB.
+ * SINR = 16.0 - 78.8 + 112.4 = 49.7 dB (measured: 49.68 dB, 50 reports).
  */
 class FedmoeLteSinrTestCase : public TestCase
 {
@@ -560,7 +558,6 @@ class FedmoeLteSinrTestCase : public TestCase
         Simulator::Run();
 
         const ChannelEstimate e = estimator->GetEstimate(0);
-        std::clog << "LTE SINR " << e.snrDb << " dB, " << e.snrSamples << " samples\n";
         // One report per 10 ms for 0.5 s, from the first subframe on.
         NS_TEST_EXPECT_MSG_GT_OR_EQ(e.snrSamples, 40u, "SINR reports");
         NS_TEST_EXPECT_MSG_EQ_TOL(e.snrDb, 49.7, 0.5, "SINR from the link budget");
@@ -579,13 +576,14 @@ class FedmoeLteSinrTestCase : public TestCase
  * = 46.0 dB (see the SINR test for 128.5 dB); NLOS PL = max(LOS PL, 13.54 +
  * 39.08 log10(151.8) + 20 log10(2.12)) = 105.3 dB, SINR 23.2 dB. 3GPP's UMa
  * LOS probability at 150 m is 18/150 + exp(-150/63) (1 - 18/150) = 0.2, so
- * 30 draws show both states.
+ * 30 draws show both states (measured: 2 LOS draws of 30, 20 and 280 reports).
  */
 class FedmoeLteConditionUpdateTestCase : public TestCase
 {
   public:
     FedmoeLteConditionUpdateTestCase()
-        : TestCase("fading: LTE LOS/NLOS redrawn every 100 ms moves the SINR between 46 and 23 dB")
+        : TestCase(
+            "fading: LTE LOS or NLOS redrawn every 100 ms moves the SINR between 46 and 23 dB")
     {
     }
 
@@ -630,7 +628,6 @@ class FedmoeLteConditionUpdateTestCase : public TestCase
             NS_TEST_EXPECT_MSG_EQ(isLos || isNlos, true, "SINR " << sinr << " dB is neither");
             ++seen[isLos ? 0 : 1];
         }
-        std::clog << "LTE condition: " << seen[0] << " LOS, " << seen[1] << " NLOS reports\n";
         NS_TEST_EXPECT_MSG_GT(seen[0], 0u, "LOS seen");
         NS_TEST_EXPECT_MSG_GT(seen[1], 0u, "NLOS seen");
         const auto once = Run(Seconds(0));
@@ -654,7 +651,7 @@ class FedmoeLteOutputsTestCase : public TestCase
 {
   public:
     FedmoeLteOutputsTestCase()
-        : TestCase("tracing: LTE backhaul pcap, RLC/PDCP statistics and NetAnim files")
+        : TestCase("tracing: LTE backhaul pcap, RLC and PDCP statistics, NetAnim files")
     {
     }
 
@@ -745,10 +742,6 @@ class FedmoeWifiMovingAwayTestCase : public TestCase
         Simulator::Stop(Seconds(6.5));
         Simulator::Run();
 
-        for (const auto& t : samples)
-        {
-            std::clog << "moving: " << t.distanceM << " m " << t.goodputBps << " bit/s\n";
-        }
         // 10 m/s from 5 m for 6.5 s.
         NS_TEST_EXPECT_MSG_EQ_TOL(edge.GetDistance(0), 70.0, 1e-6, "distance at the end");
         NS_TEST_ASSERT_MSG_GT_OR_EQ(samples.size(), 10u, "transfers completed");
@@ -804,7 +797,6 @@ class FedmoeMobilityModelsTestCase : public TestCase
             Simulator::Run();
             const Vector end = clients.Get(0)->GetObject<MobilityModel>()->GetPosition();
             const double moved = CalculateDistance(start, end);
-            std::clog << model << ": moved " << moved << " m\n";
             NS_TEST_EXPECT_MSG_GT(moved, 0.1, model + " moved");
             // Gauss-Markov's speed varies around its mean: at most 2 x 2 m/s.
             NS_TEST_EXPECT_MSG_LT_OR_EQ(moved, 10.5 * 4.0, model + " no faster than its speed");
@@ -825,7 +817,8 @@ class FedmoeMobilityModelsTestCase : public TestCase
  * \ingroup fedmoe-tests
  * \brief Wi-Fi fading: with Nakagami the SNR of the AP's frames varies from
  *        frame to frame; without, it is constant; the same streams give the
- *        same draws.
+ *        same draws. Measured over the 17 frames of 1 s: a spread of 17.3 dB
+ *        (ns-3.37), 12.7 dB (3.43).
  */
 class FedmoeWifiFadingTestCase : public TestCase
 {
@@ -883,8 +876,6 @@ class FedmoeWifiFadingTestCase : public TestCase
         const auto again = Run("ns3::NakagamiPropagationLossModel");
         NS_TEST_ASSERT_MSG_GT(flat.size(), 10u, "SNR samples without fading");
         NS_TEST_ASSERT_MSG_GT(faded.size(), 10u, "SNR samples with fading");
-        std::clog << "fading: spread flat " << Spread(flat) << " dB, faded " << Spread(faded)
-                  << " dB over " << faded.size() << " frames\n";
         // Log-distance alone: every frame from the AP has the same SNR.
         NS_TEST_EXPECT_MSG_LT(Spread(flat), 0.01, "no fading, constant SNR");
         // Nakagami m = 1.5 under 80 m: a few frames out of tens fade by 10 dB.
@@ -945,7 +936,6 @@ class FedmoeP2pRateFactorTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(probe->AllComplete(), true, "both transfers complete");
         const double full = estimator->GetEstimate(0).goodputBps;
         const double half = estimator->GetEstimate(1).goodputBps;
-        std::clog << "p2p: factor 1 " << full << " bit/s, factor 0.5 " << half << " bit/s\n";
         NS_TEST_EXPECT_MSG_EQ_TOL(half / full, 0.51, 0.05, "goodput ratio");
         NS_TEST_EXPECT_MSG_EQ(clients.Get(1)->GetObject<EdgeDeviceProfile>()->GetUplinkRate(),
                               DataRate("10Mbps"), "the announced rate is unchanged");
