@@ -75,14 +75,14 @@ class EdgeNetworkHelper
     EdgeNetworkHelper();
 
     /**
-     * \brief Put the stations at these distances from the AP (metres, > 0),
+     * \brief Put the clients at these distances from the AP or their eNB (metres, > 0),
      *        one per client in order; overrides SetDistanceRange.
      * \param metres distances
      */
     void SetDistances(std::vector<double> metres);
 
     /**
-     * \brief Draw each station's distance uniformly in [min, max] metres.
+     * \brief Draw each client's distance uniformly in [min, max] metres.
      * \param min > 0
      * \param max >= min
      * \param stream RNG stream of the draw (-1: automatic)
@@ -90,7 +90,7 @@ class EdgeNetworkHelper
     void SetDistanceRange(double min, double max, int64_t stream = -1);
 
     /**
-     * \brief Choose the propagation loss model by TypeId name.
+     * \brief Choose the Wi-Fi propagation loss model by TypeId name (LTE: Lte().SetPathloss).
      * \param type e.g. "ns3::LogDistancePropagationLossModel",
      *        "ns3::FriisPropagationLossModel", "ns3::ThreeLogDistancePropagationLossModel"
      */
@@ -253,7 +253,7 @@ class EdgeNetworkHelper
     Ipv4Address GetServerAddress(uint32_t i) const;
     /** \brief Address of client i. \param i client index \return it */
     Ipv4Address GetClientAddress(uint32_t i) const;
-    /** \brief Distance of client i from its AP or eNB now (it changes if the client
+    /** \brief Distance (3D) of client i from its AP or eNB now (it changes if the client
      * moves; p2p: 0). \param i client index \return metres */
     double GetDistance(uint32_t i) const;
     /** \brief MAC address of the AP (Wi-Fi only). \return it */

@@ -19,7 +19,8 @@
 #include "ns3/edge-network-helper.h"
 #include "ns3/fedmoe-helper.h"
 #include "ns3/fedmoe-server-application.h"
-#include "ns3/lte-ue-phy.h"
+#include "ns3/lte-ue-net-device.h"
+#include "ns3/lte-ue-rrc.h"
 #include "ns3/packet.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
@@ -521,6 +522,58 @@ class FedmoeLteNearEdgeTestCase : public TestCase
 
 /**
  * \ingroup fedmoe-tests
+ * \brief LTE with two eNBs 500 m apart: client i is served by eNB i mod 2 at
+ *        its distance from that eNB, and every client's upload arrives.
+ */
+class FedmoeLteTwoCellsTestCase : public TestCase
+{
+  public:
+    FedmoeLteTwoCellsTestCase()
+        : TestCase("lte: two eNBs each serve their UEs, placed by distance from their own eNB")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(4);
+        EdgeNetworkHelper edge;
+        edge.SetDistances({50.0, 80.0, 120.0, 150.0});
+        edge.Lte().SetEnbs(2, 500.0);
+        edge.Lte().SetShadowing(false);
+        edge.InstallLte(server.Get(0), clients);
+        edge.AssignStreams(100);
+        std::vector<Ipv4Address> addresses;
+        for (uint32_t i = 0; i < 4; ++i)
+        {
+            addresses.push_back(edge.GetServerAddress(i));
+        }
+        auto probe = CreateObject<ChannelProbe>();
+        probe->SetAttribute("PayloadBytes", UintegerValue(50000));
+        probe->Install(server.Get(0), clients, addresses, nullptr, Seconds(0.3));
+        Simulator::Stop(Seconds(3));
+        Simulator::Run();
+
+        NS_TEST_EXPECT_MSG_EQ(probe->AllComplete(), true, "every upload arrives");
+        const double expected[] = {50.0, 80.0, 120.0, 150.0};
+        for (uint32_t i = 0; i < 4; ++i)
+        {
+            // 2D distance d, eNB 25 m and UE 1.5 m high: 3D sqrt(d^2 + 23.5^2).
+            NS_TEST_EXPECT_MSG_EQ_TOL(edge.GetDistance(i), std::hypot(expected[i], 23.5), 1e-9,
+                                      "distance of client " << i);
+            // Cell ids count from 1 in installation order.
+            const auto ue = DynamicCast<LteUeNetDevice>(edge.GetClientDevices().Get(i));
+            NS_TEST_EXPECT_MSG_EQ(ue->GetRrc()->GetCellId(), i % 2 + 1, "cell of client " << i);
+        }
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
  * \brief LTE: the SINR a UE reports reaches the ChannelEstimator, at the
  *        value the link budget gives.
  *
@@ -959,6 +1012,7 @@ class FedmoeTestSuite : public TestSuite
         AddTestCase(new FedmoeWifiNearFarTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoePcapTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeLteNearEdgeTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeLteTwoCellsTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeLteSinrTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeLteConditionUpdateTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeLteOutputsTestCase, FedMoeCompat::TEST_QUICK);
