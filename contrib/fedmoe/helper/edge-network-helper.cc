@@ -1,9 +1,11 @@
 /*
- * EdgeNetworkHelper: Wi-Fi cell and point-to-point star for the edge.
+ * EdgeNetworkHelper: Wi-Fi cell, LTE cells and point-to-point star for the edge.
  */
 
 #include "edge-network-helper.h"
 
+#include "ns3/animation-interface.h"
+#include "ns3/channel-estimator.h"
 #include "ns3/double.h"
 #include "ns3/edge-device-profile.h"
 #include "ns3/enum.h"
@@ -12,6 +14,7 @@
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/mobility-helper.h"
+#include "ns3/mobility-model.h"
 #include "ns3/neighbor-cache-helper.h"
 #include "ns3/pointer.h"
 #include "ns3/position-allocator.h"
@@ -58,9 +61,6 @@ OnAssociated(std::shared_ptr<const NetDeviceContainer> devices, Mac48Address /* 
 
 EdgeNetworkHelper::EdgeNetworkHelper()
     : m_topology(NONE),
-      m_distanceMin(1.0),
-      m_distanceMax(40.0),
-      m_distanceRng(CreateObject<UniformRandomVariable>()),
       m_stationManager("ns3::MinstrelHtWifiManager"),
       m_channelWidth(20),
       m_rtsCts(false),
@@ -75,36 +75,13 @@ EdgeNetworkHelper::EdgeNetworkHelper()
 void
 EdgeNetworkHelper::SetDistances(std::vector<double> metres)
 {
-    for (double d : metres)
-    {
-        if (!(d > 0.0) || !std::isfinite(d))
-        {
-            std::ostringstream os;
-            os << "EdgeNetworkHelper::SetDistances: invalid distance " << d
-               << " m (allowed: finite, > 0)";
-            throw std::invalid_argument(os.str());
-        }
-    }
-    m_fixedDistances = metres;
+    m_mobility.SetDistances(metres);
 }
 
 void
 EdgeNetworkHelper::SetDistanceRange(double min, double max, int64_t stream)
 {
-    if (!(min > 0.0) || !(max >= min) || !std::isfinite(max))
-    {
-        std::ostringstream os;
-        os << "EdgeNetworkHelper::SetDistanceRange: invalid range [" << min << ", " << max
-           << "] m (allowed: 0 < min <= max, finite)";
-        throw std::invalid_argument(os.str());
-    }
-    m_fixedDistances.clear();
-    m_distanceMin = min;
-    m_distanceMax = max;
-    if (stream >= 0)
-    {
-        m_distanceRng->SetStream(stream);
-    }
+    m_mobility.SetDistanceRange(min, max, stream);
 }
 
 void
@@ -163,6 +140,67 @@ EdgeNetworkHelper::SetPopulateArpCache(bool populate)
 }
 
 void
+EdgeNetworkHelper::SetFading(std::string type)
+{
+    if (type.empty())
+    {
+        m_fading = ObjectFactory();
+        return;
+    }
+    TypeId tid;
+    if (!TypeId::LookupByNameFailSafe(type, &tid)
+        || !tid.IsChildOf(PropagationLossModel::GetTypeId()))
+    {
+        throw std::invalid_argument("EdgeNetworkHelper::SetFading: \"" + type
+                                    + "\" is not a PropagationLossModel TypeId (allowed: e.g. "
+                                      "ns3::NakagamiPropagationLossModel, or \"\" for none)");
+    }
+    m_fading = ObjectFactory();
+    m_fading.SetTypeId(tid);
+}
+
+void
+EdgeNetworkHelper::SetFadingAttribute(std::string name, const AttributeValue& value)
+{
+    TypeId::AttributeInformation info;
+    if (!m_fading.IsTypeIdSet() || !m_fading.GetTypeId().LookupAttributeByName(name, &info))
+    {
+        throw std::invalid_argument("EdgeNetworkHelper::SetFadingAttribute: no fading model with "
+                                    "an attribute \""
+                                    + name + "\" (call SetFading first)");
+    }
+    m_fading.Set(name, value);
+}
+
+void
+EdgeNetworkHelper::SetRateFactors(std::vector<double> factors)
+{
+    for (uint32_t i = 0; i < factors.size(); ++i)
+    {
+        if (!(factors[i] > 0.0) || !std::isfinite(factors[i]))
+        {
+            std::ostringstream os;
+            os << "EdgeNetworkHelper::SetRateFactors: invalid factor " << factors[i]
+               << " for client " << i << " (allowed: finite, > 0)";
+            throw std::invalid_argument(os.str());
+        }
+    }
+    m_rateFactors = factors;
+}
+
+EdgeLteHelper&
+EdgeNetworkHelper::Lte()
+{
+    return m_lte;
+}
+
+EdgeMobilityHelper&
+EdgeNetworkHelper::Mobility()
+{
+    return m_mobility;
+}
+
+void
 EdgeNetworkHelper::RequireFresh() const
 {
     if (m_topology != NONE)
@@ -183,27 +221,6 @@ EdgeNetworkHelper::RequireClient(uint32_t i) const
     }
 }
 
-std::vector<double>
-EdgeNetworkHelper::ClientDistances(uint32_t n)
-{
-    if (!m_fixedDistances.empty())
-    {
-        if (m_fixedDistances.size() != n)
-        {
-            throw std::invalid_argument("EdgeNetworkHelper::InstallWifi: "
-                                        + std::to_string(m_fixedDistances.size())
-                                        + " distances given for " + std::to_string(n) + " clients");
-        }
-        return m_fixedDistances;
-    }
-    std::vector<double> d;
-    for (uint32_t i = 0; i < n; ++i)
-    {
-        d.push_back(m_distanceRng->GetValue(m_distanceMin, m_distanceMax));
-    }
-    return d;
-}
-
 void
 EdgeNetworkHelper::InstallInternetIfMissing(NodeContainer nodes)
 {
@@ -222,12 +239,17 @@ EdgeNetworkHelper::InstallWifi(Ptr<Node> server, NodeContainer clients)
 {
     NS_LOG_FUNCTION(this << server << clients.GetN());
     RequireFresh();
-    m_distances = ClientDistances(clients.GetN());
+    m_distances = m_mobility.DrawDistances(clients.GetN());
 
-    auto channel = CreateObject<YansWifiChannel>();
-    channel->SetPropagationLossModel(m_lossFactory.Create<PropagationLossModel>());
-    channel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
-    m_phy.SetChannel(channel);
+    m_wifiChannel = CreateObject<YansWifiChannel>();
+    auto loss = m_lossFactory.Create<PropagationLossModel>();
+    if (m_fading.IsTypeIdSet())
+    {
+        loss->SetNext(m_fading.Create<PropagationLossModel>());
+    }
+    m_wifiChannel->SetPropagationLossModel(loss);
+    m_wifiChannel->SetPropagationDelayModel(CreateObject<ConstantSpeedPropagationDelayModel>());
+    m_phy.SetChannel(m_wifiChannel);
     m_phy.Set("ChannelSettings",
               StringValue("{0, " + std::to_string(m_channelWidth) + ", BAND_5GHZ, 0}"));
 
@@ -243,19 +265,18 @@ EdgeNetworkHelper::InstallWifi(Ptr<Node> server, NodeContainer clients)
     m_serverDevices = wifi.Install(m_phy, mac, server);
 
     // Stations on a circle of angles around the AP, so no two share a spot.
-    auto positions = CreateObject<ListPositionAllocator>();
-    positions->Add(Vector(0.0, 0.0, 0.0));
+    std::vector<Vector> positions;
     for (uint32_t i = 0; i < clients.GetN(); ++i)
     {
         const double angle = 2.0 * M_PI * i / std::max<uint32_t>(1, clients.GetN());
-        positions->Add(
-            Vector(m_distances[i] * std::cos(angle), m_distances[i] * std::sin(angle), 0.0));
+        positions.emplace_back(m_distances[i] * std::cos(angle), m_distances[i] * std::sin(angle),
+                               0.0);
     }
     MobilityHelper mobility;
-    mobility.SetPositionAllocator(positions);
     mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
     mobility.Install(server);
-    mobility.Install(clients);
+    server->GetObject<MobilityModel>()->SetPosition(Vector(0.0, 0.0, 0.0));
+    m_mobility.Install(clients, positions, std::vector<Vector>(clients.GetN(), Vector()));
 
     InstallInternetIfMissing(NodeContainer(NodeContainer(server), clients));
     Ipv4AddressHelper address("10.1.0.0", "255.255.0.0");
@@ -297,15 +318,26 @@ EdgeNetworkHelper::InstallPointToPoint(Ptr<Node> server, NodeContainer clients)
                                         + " has no EdgeDeviceProfile (aggregate one first)");
         }
     }
+    if (!m_rateFactors.empty() && m_rateFactors.size() != clients.GetN())
+    {
+        throw std::invalid_argument(
+            "EdgeNetworkHelper::InstallPointToPoint: " + std::to_string(m_rateFactors.size())
+            + " rate factors given for " + std::to_string(clients.GetN()) + " clients");
+    }
     InstallInternetIfMissing(NodeContainer(NodeContainer(server), clients));
     Ipv4AddressHelper address("10.2.0.0", "255.255.255.252");
     for (uint32_t i = 0; i < clients.GetN(); ++i)
     {
         auto profile = clients.Get(i)->GetObject<EdgeDeviceProfile>();
+        const double factor = m_rateFactors.empty() ? 1.0 : m_rateFactors[i];
+        const auto real = [factor](DataRate announced)
+        {
+            return DataRate(static_cast<uint64_t>(std::llround(announced.GetBitRate() * factor)));
+        };
         m_p2p.SetChannelAttribute("Delay", TimeValue(profile->GetLatency()));
         NetDeviceContainer link = m_p2p.Install(clients.Get(i), server);
-        link.Get(0)->SetAttribute("DataRate", DataRateValue(profile->GetUplinkRate()));
-        link.Get(1)->SetAttribute("DataRate", DataRateValue(profile->GetDownlinkRate()));
+        link.Get(0)->SetAttribute("DataRate", DataRateValue(real(profile->GetUplinkRate())));
+        link.Get(1)->SetAttribute("DataRate", DataRateValue(real(profile->GetDownlinkRate())));
         if (profile->GetPacketErrorRate() > 0.0)
         {
             for (uint32_t end = 0; end < 2; ++end)
@@ -331,10 +363,54 @@ EdgeNetworkHelper::InstallPointToPoint(Ptr<Node> server, NodeContainer clients)
 }
 
 void
+EdgeNetworkHelper::InstallLte(Ptr<Node> server, NodeContainer clients)
+{
+    NS_LOG_FUNCTION(this << server << clients.GetN());
+    RequireFresh();
+    const std::vector<double> distances = m_mobility.DrawDistances(clients.GetN());
+    std::vector<Vector> positions;
+    std::vector<Vector> anchors;
+    m_lte.PlaceUes(distances, positions, anchors);
+    m_mobility.Install(clients, positions, anchors);
+    m_lte.Install(server, clients, m_fading);
+    m_server = server;
+    m_clients = clients;
+    m_serverDevices.Add(m_lte.GetServerDevice());
+    m_clientDevices = m_lte.GetUeDevices();
+    for (uint32_t i = 0; i < clients.GetN(); ++i)
+    {
+        m_serverAddrs.push_back(m_lte.GetServerAddress());
+        m_clientAddrs.push_back(m_lte.GetUeAddress(i));
+    }
+    m_distances = distances;
+    m_topology = LTE;
+}
+
+void
+EdgeNetworkHelper::ConnectChannelEstimator(Ptr<ChannelEstimator> estimator) const
+{
+    for (uint32_t i = 0; i < m_clients.GetN(); ++i)
+    {
+        if (m_topology == WIFI)
+        {
+            estimator->ConnectWifiPhy(i, GetClientPhy(i), GetApAddress());
+        }
+        else if (m_topology == LTE)
+        {
+            estimator->ConnectLteUePhy(i, m_lte.GetUePhy(i));
+        }
+    }
+}
+
+void
 EdgeNetworkHelper::EnablePcap(std::string prefix)
 {
     NetDeviceContainer all(m_serverDevices, m_clientDevices);
-    if (m_topology == WIFI)
+    if (m_topology == LTE)
+    {
+        m_lte.GetBackhaulHelper().EnablePcap(prefix, m_serverDevices);
+    }
+    else if (m_topology == WIFI)
     {
         m_phy.EnablePcap(prefix, all);
     }
@@ -353,7 +429,12 @@ EdgeNetworkHelper::EnableAscii(std::string prefix)
 {
     AsciiTraceHelper ascii;
     NetDeviceContainer all(m_serverDevices, m_clientDevices);
-    if (m_topology == WIFI)
+    if (m_topology == LTE)
+    {
+        m_lte.GetBackhaulHelper().EnableAscii(ascii.CreateFileStream(prefix + ".tr"),
+                                              m_serverDevices);
+    }
+    else if (m_topology == WIFI)
     {
         m_phy.EnableAscii(ascii.CreateFileStream(prefix + ".tr"), all);
     }
@@ -367,6 +448,26 @@ EdgeNetworkHelper::EnableAscii(std::string prefix)
     }
 }
 
+void
+EdgeNetworkHelper::EnableNetAnim(std::string file)
+{
+    if (m_topology == NONE)
+    {
+        throw std::logic_error("EdgeNetworkHelper::EnableNetAnim: install a topology first");
+    }
+    m_anim = std::make_shared<AnimationInterface>(file);
+    m_anim->UpdateNodeDescription(m_server, "server");
+    for (uint32_t i = 0; i < m_clients.GetN(); ++i)
+    {
+        m_anim->UpdateNodeDescription(m_clients.Get(i), "client " + std::to_string(i));
+    }
+    const NetDeviceContainer enbs = m_lte.GetEnbDevices();
+    for (uint32_t k = 0; k < enbs.GetN(); ++k)
+    {
+        m_anim->UpdateNodeDescription(enbs.Get(k)->GetNode(), "eNB " + std::to_string(k));
+    }
+}
+
 int64_t
 EdgeNetworkHelper::AssignStreams(int64_t stream)
 {
@@ -375,6 +476,12 @@ EdgeNetworkHelper::AssignStreams(int64_t stream)
     {
         WifiHelper wifi;
         used += wifi.AssignStreams(NetDeviceContainer(m_serverDevices, m_clientDevices), stream);
+        used += m_wifiChannel->AssignStreams(stream + used);
+    }
+    used += m_lte.AssignStreams(stream + used);
+    if (m_topology == WIFI || m_topology == LTE)
+    {
+        used += m_mobility.AssignStreams(stream + used);
     }
     for (auto& em : m_errors)
     {
@@ -431,7 +538,7 @@ double
 EdgeNetworkHelper::GetDistance(uint32_t i) const
 {
     RequireClient(i);
-    return m_distances[i];
+    return m_topology == P2P ? 0.0 : m_mobility.GetDistance(i);
 }
 
 Mac48Address

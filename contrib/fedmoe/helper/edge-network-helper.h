@@ -1,13 +1,19 @@
 /*
  * EdgeNetworkHelper: builds the standard edge topologies in one call: an
  * 802.11ax cell (AP at the edge server, stations at given or random
- * distances) or a point-to-point star whose links follow each device's
- * EdgeDeviceProfile; installs the internet stack and IPv4 addresses; enables
- * pcap and ascii tracing through ns-3's helpers.
+ * distances), LTE cells with an EPC (EdgeLteHelper; the server behind the
+ * PGW), or a point-to-point star whose links follow each device's
+ * EdgeDeviceProfile (times a real-versus-announced rate factor); moves the
+ * wireless clients (EdgeMobilityHelper) and fades their channels; installs
+ * the internet stack and IPv4 addresses; enables pcap, ascii and NetAnim
+ * output through ns-3's helpers.
  */
 
 #ifndef EDGE_NETWORK_HELPER_H
 #define EDGE_NETWORK_HELPER_H
+
+#include "edge-lte-helper.h"
+#include "edge-mobility-helper.h"
 
 #include "ns3/attribute.h"
 #include "ns3/error-model.h"
@@ -20,29 +26,38 @@
 #include "ns3/random-variable-stream.h"
 #include "ns3/yans-wifi-helper.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace ns3
 {
 
+class AnimationInterface;
+class ChannelEstimator;
+class PropagationLossModel;
 class WifiPhy;
+class YansWifiChannel;
 
 /**
  * \ingroup fedmoe
- * \brief One-call construction of the Wi-Fi cell or the point-to-point star
- *        between an edge server and its client devices.
+ * \brief One-call construction of the Wi-Fi cell, the LTE cells or the
+ *        point-to-point star between an edge server and its client devices.
  *
  * \code
  *   EdgeNetworkHelper edge;
  *   edge.SetDistanceRange(1.0, 40.0, 7);
  *   edge.SetPropagationLoss("ns3::LogDistancePropagationLossModel");
  *   edge.SetPropagationLossAttribute("Exponent", DoubleValue(3.0));
- *   edge.InstallWifi(server, clients);
+ *   edge.SetFading("ns3::NakagamiPropagationLossModel");
+ *   edge.Mobility().SetModel("ns3::RandomWalk2dMobilityModel");
+ *   edge.InstallWifi(server, clients);   // or InstallLte, InstallPointToPoint
+ *   edge.ConnectChannelEstimator(estimator);
  *   edge.EnablePcap("out/edge");
  * \endcode
  *
- * Client i is reached at GetServerAddress(i) -> GetClientAddress(i).
+ * Client i is reached at GetServerAddress(i) -> GetClientAddress(i) on every
+ * topology.
  */
 class EdgeNetworkHelper
 {
@@ -52,21 +67,22 @@ class EdgeNetworkHelper
     {
         NONE, //!< nothing installed yet
         WIFI, //!< 802.11ax cell
-        P2P   //!< point-to-point star
+        P2P,  //!< point-to-point star
+        LTE   //!< LTE cells with an EPC
     };
 
     /** \brief LogDistance loss (exponent 3), MinstrelHtWifiManager, 20 MHz, 1-40 m. */
     EdgeNetworkHelper();
 
     /**
-     * \brief Put the stations at these distances from the AP (metres, > 0),
+     * \brief Put the clients at these distances from the AP or their eNB (metres, > 0),
      *        one per client in order; overrides SetDistanceRange.
      * \param metres distances
      */
     void SetDistances(std::vector<double> metres);
 
     /**
-     * \brief Draw each station's distance uniformly in [min, max] metres.
+     * \brief Draw each client's distance uniformly in [min, max] metres.
      * \param min > 0
      * \param max >= min
      * \param stream RNG stream of the draw (-1: automatic)
@@ -74,7 +90,7 @@ class EdgeNetworkHelper
     void SetDistanceRange(double min, double max, int64_t stream = -1);
 
     /**
-     * \brief Choose the propagation loss model by TypeId name.
+     * \brief Choose the Wi-Fi propagation loss model by TypeId name (LTE: Lte().SetPathloss).
      * \param type e.g. "ns3::LogDistancePropagationLossModel",
      *        "ns3::FriisPropagationLossModel", "ns3::ThreeLogDistancePropagationLossModel"
      */
@@ -123,6 +139,37 @@ class EdgeNetworkHelper
     void SetPopulateArpCache(bool populate);
 
     /**
+     * \brief Fading chained after the path loss of Wi-Fi and LTE, by TypeId name.
+     * \param type a PropagationLossModel such as "ns3::NakagamiPropagationLossModel"
+     *        (a new draw per frame, from its ns-3 random streams), or "" for none
+     *        (default)
+     */
+    void SetFading(std::string type);
+
+    /**
+     * \brief Set an attribute of the fading model (after SetFading).
+     * \param name attribute name (e.g. "m0")
+     * \param value its value
+     */
+    void SetFadingAttribute(std::string name, const AttributeValue& value);
+
+    /**
+     * \brief Real rate / announced rate of each point-to-point link, one
+     *        factor per client in order (default: all 1).
+     *
+     * The link of client i carries factor[i] x its profile's UplinkRate and
+     * DownlinkRate; the profile, what the device announces, is unchanged.
+     * \param factors finite, > 0
+     */
+    void SetRateFactors(std::vector<double> factors);
+
+    /** \brief The LTE settings (used by InstallLte). \return them */
+    EdgeLteHelper& Lte();
+
+    /** \brief The clients' mobility (used by InstallWifi and InstallLte). \return it */
+    EdgeMobilityHelper& Mobility();
+
+    /**
      * \brief Build the 802.11ax cell: AP on server, a station per client,
      *        internet stack, addresses 10.1.0.0/16.
      * \param server the edge server node
@@ -145,7 +192,27 @@ class EdgeNetworkHelper
     void InstallPointToPoint(Ptr<Node> server, NodeContainer clients);
 
     /**
-     * \brief Write pcap files "<prefix>-<node>-<device>.pcap" for every device built.
+     * \brief Build the LTE cells of Lte(): eNBs, the clients as UEs at their
+     *        distances (SetDistances / SetDistanceRange) moving as Mobility()
+     *        says, the EPC, the server behind the PGW, addresses and routes.
+     * \param server the edge server node
+     * \param clients the client nodes
+     */
+    void InstallLte(Ptr<Node> server, NodeContainer clients);
+
+    /**
+     * \brief Feed the radio's view of each client's channel to an estimator
+     *        (peer i = client i): Wi-Fi: the SNR of the AP's frames at the
+     *        station (ChannelEstimator::ConnectWifiPhy); LTE: the SINR the UE
+     *        reports for its cell (ChannelEstimator::ConnectLteUePhy);
+     *        point-to-point: nothing (no radio).
+     * \param estimator the estimator
+     */
+    void ConnectChannelEstimator(Ptr<ChannelEstimator> estimator) const;
+
+    /**
+     * \brief Write pcap files "<prefix>-<node>-<device>.pcap": every device
+     *        built (Wi-Fi, p2p), or the server's end of the backhaul (LTE).
      * \param prefix path prefix (its directory must exist)
      */
     void EnablePcap(std::string prefix);
@@ -157,7 +224,15 @@ class EdgeNetworkHelper
     void EnableAscii(std::string prefix);
 
     /**
-     * \brief Fix the random streams of the devices built (Wi-Fi PHY/MAC, error models).
+     * \brief Write a NetAnim animation of the run (nodes labelled server,
+     *        client i, eNB k); the helper must live until Simulator::Run returns.
+     * \param file XML path (its directory must exist)
+     */
+    void EnableNetAnim(std::string file);
+
+    /**
+     * \brief Fix the random streams of the devices built (Wi-Fi PHY/MAC and
+     *        channel, LTE, error models, mobility, fading).
      * \param stream first stream index
      * \return the number of streams used
      */
@@ -169,7 +244,8 @@ class EdgeNetworkHelper
     Ptr<Node> GetServer() const;
     /** \brief The client nodes. \return the nodes */
     NodeContainer GetClients() const;
-    /** \brief Server-side devices (Wi-Fi: the AP; p2p: one per client). \return devices */
+    /** \brief Server-side devices (Wi-Fi: the AP; p2p: one per client; LTE: the
+     * backhaul's end). \return devices */
     NetDeviceContainer GetServerDevices() const;
     /** \brief Client devices, in client order. \return devices */
     NetDeviceContainer GetClientDevices() const;
@@ -177,8 +253,8 @@ class EdgeNetworkHelper
     Ipv4Address GetServerAddress(uint32_t i) const;
     /** \brief Address of client i. \param i client index \return it */
     Ipv4Address GetClientAddress(uint32_t i) const;
-    /** \brief Distance of client i from the AP (Wi-Fi only, else 0). \param i client index
-     * \return metres */
+    /** \brief Distance (3D) of client i from its AP or eNB now (it changes if the client
+     * moves; p2p: 0). \param i client index \return metres */
     double GetDistance(uint32_t i) const;
     /** \brief MAC address of the AP (Wi-Fi only). \return it */
     Mac48Address GetApAddress() const;
@@ -189,29 +265,31 @@ class EdgeNetworkHelper
     /// Fails clearly when a second Install* or a bad index is attempted.
     void RequireFresh() const;
     void RequireClient(uint32_t i) const;
-    std::vector<double> ClientDistances(uint32_t n);
     static void InstallInternetIfMissing(NodeContainer nodes);
+    Ptr<PropagationLossModel> CreateWifiLoss() const;
 
-    Topology m_topology;                       //!< what was built
-    std::vector<double> m_fixedDistances;      //!< from SetDistances
-    double m_distanceMin;                      //!< random range
-    double m_distanceMax;                      //!< random range
-    Ptr<UniformRandomVariable> m_distanceRng;  //!< draws distances
-    ObjectFactory m_lossFactory;               //!< propagation loss
-    std::string m_stationManager;              //!< rate control TypeId
-    uint16_t m_channelWidth;                   //!< MHz
-    bool m_rtsCts;                             //!< RTS/CTS for every data frame
-    bool m_populateArp;                        //!< fill ARP caches on InstallWifi
-    YansWifiPhyHelper m_phy;                   //!< kept for tracing
-    PointToPointHelper m_p2p;                  //!< kept for tracing
-    Ptr<Node> m_server;                        //!< edge server
-    NodeContainer m_clients;                   //!< clients
-    NetDeviceContainer m_serverDevices;        //!< server side
-    NetDeviceContainer m_clientDevices;        //!< client side
-    std::vector<Ipv4Address> m_serverAddrs;    //!< per client
-    std::vector<Ipv4Address> m_clientAddrs;    //!< per client
-    std::vector<double> m_distances;           //!< per client (Wi-Fi)
-    std::vector<Ptr<RateErrorModel>> m_errors; //!< p2p error models
+    Topology m_topology;                        //!< what was built
+    ObjectFactory m_lossFactory;                //!< propagation loss
+    std::string m_stationManager;               //!< rate control TypeId
+    uint16_t m_channelWidth;                    //!< MHz
+    bool m_rtsCts;                              //!< RTS/CTS for every data frame
+    bool m_populateArp;                         //!< fill ARP caches on InstallWifi
+    YansWifiPhyHelper m_phy;                    //!< kept for tracing
+    PointToPointHelper m_p2p;                   //!< kept for tracing
+    Ptr<Node> m_server;                         //!< edge server
+    NodeContainer m_clients;                    //!< clients
+    NetDeviceContainer m_serverDevices;         //!< server side
+    NetDeviceContainer m_clientDevices;         //!< client side
+    std::vector<Ipv4Address> m_serverAddrs;     //!< per client
+    std::vector<Ipv4Address> m_clientAddrs;     //!< per client
+    std::vector<double> m_distances;            //!< per client (Wi-Fi)
+    std::vector<Ptr<RateErrorModel>> m_errors;  //!< p2p error models
+    ObjectFactory m_fading;                     //!< fading after path loss (unset: none)
+    std::vector<double> m_rateFactors;          //!< p2p real / announced
+    EdgeLteHelper m_lte;                        //!< LTE settings and cells
+    EdgeMobilityHelper m_mobility;              //!< client mobility
+    Ptr<YansWifiChannel> m_wifiChannel;         //!< for its streams
+    std::shared_ptr<AnimationInterface> m_anim; //!< NetAnim output
 };
 
 } // namespace ns3

@@ -7,6 +7,7 @@
 #include "ns3/callback.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
+#include "ns3/lte-ue-phy.h"
 #include "ns3/packet.h"
 #include "ns3/wifi-mac-header.h"
 #include "ns3/wifi-phy.h"
@@ -43,6 +44,17 @@ SnifferSink(Ptr<ChannelEstimator> estimator, uint32_t peer, Mac48Address transmi
         return;
     }
     estimator->RecordSnr(peer, signalNoise.signal - signalNoise.noise);
+}
+
+/// Adapts ReportCurrentCellRsrpSinr's signature (SINR linear) to the estimator.
+void
+LteSinrSink(Ptr<ChannelEstimator> estimator, uint32_t peer, uint16_t /* cellId */,
+            uint16_t /* rnti */, double /* rsrpW */, double sinr, uint8_t /* componentCarrierId */)
+{
+    if (sinr > 0.0)
+    {
+        estimator->RecordSnr(peer, 10.0 * std::log10(sinr));
+    }
 }
 
 } // namespace
@@ -165,6 +177,19 @@ ChannelEstimator::ConnectWifiPhy(uint32_t peer, Ptr<WifiPhy> phy, Mac48Address t
     phy->TraceConnectWithoutContext(
         "MonitorSnifferRx",
         MakeBoundCallback(&SnifferSink, Ptr<ChannelEstimator>(this), peer, transmitter));
+}
+
+void
+ChannelEstimator::ConnectLteUePhy(uint32_t peer, Ptr<LteUePhy> phy)
+{
+    if (!phy)
+    {
+        throw std::invalid_argument("ChannelEstimator::ConnectLteUePhy: null PHY for peer "
+                                    + std::to_string(peer));
+    }
+    phy->TraceConnectWithoutContext(
+        "ReportCurrentCellRsrpSinr",
+        MakeBoundCallback(&LteSinrSink, Ptr<ChannelEstimator>(this), peer));
 }
 
 ChannelEstimate

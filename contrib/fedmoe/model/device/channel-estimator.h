@@ -1,7 +1,8 @@
 /*
  * ChannelEstimator: per-peer exponentially weighted moving averages of the
- * goodput and RTT observed on completed transfers, and of the Wi-Fi PHY's
- * SNR when a PHY is connected. Input of the channel-aware scheduler.
+ * goodput and RTT observed on completed transfers, and of the radio's
+ * SNR when a PHY is connected (a Wi-Fi PHY's SNR, an LTE UE's reported SINR).
+ * Input of the channel-aware scheduler.
  */
 
 #ifndef CHANNEL_ESTIMATOR_H
@@ -18,6 +19,7 @@
 namespace ns3
 {
 
+class LteUePhy;
 class WifiPhy;
 
 /**
@@ -30,7 +32,7 @@ struct ChannelEstimate
 {
     double goodputBps = 0.0;      //!< EWMA of application bytes x 8 / transfer duration
     Time rtt;                     //!< EWMA of round-trip time samples
-    double snrDb = 0.0;           //!< EWMA of PHY SNR, dB
+    double snrDb = 0.0;           //!< EWMA of PHY SNR (LTE: reported SINR), dB
     uint32_t transferSamples = 0; //!< transfers recorded
     uint32_t rttSamples = 0;      //!< RTT samples recorded
     uint32_t snrSamples = 0;      //!< SNR samples recorded
@@ -94,6 +96,16 @@ class ChannelEstimator : public Object
      * \param transmitter MAC address whose frames count
      */
     void ConnectWifiPhy(uint32_t peer, Ptr<WifiPhy> phy, Mac48Address transmitter);
+
+    /**
+     * \brief Record the SINR an LTE UE reports for its serving cell
+     *        (LteUePhy's ReportCurrentCellRsrpSinr, every RsrpSinrSamplePeriod,
+     *        the figure its CQI is computed from) as the SNR of the link to peer:
+     *        the cellular counterpart of ConnectWifiPhy.
+     * \param peer peer id
+     * \param phy the UE's PHY
+     */
+    void ConnectLteUePhy(uint32_t peer, Ptr<LteUePhy> phy);
 
     /**
      * \brief The estimate for a peer.
