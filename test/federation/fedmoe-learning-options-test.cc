@@ -40,11 +40,11 @@ struct RunRecord
 const std::string BASE = "--network=p2p --clients=4 --rounds=3 --experts=2 --expertsPerClient=2 "
                          "--evalSamples=500 --partition=iid --progress=false";
 
-/// Runs fedmoe-wifi-edge with BASE and \p args (once per distinct args). \p args
-/// is taken by value: the reference returned is into the cache, never to the
-/// argument (GCC 14's -Wdangling-reference cannot tell for a const& parameter).
-const RunRecord&
-RunWith(std::string args)
+/// Runs fedmoe-wifi-edge with BASE and \p args (once per distinct args).
+/// Returns a copy of the cached record: GCC 14's -Wdangling-reference flags a
+/// returned reference whenever the argument is a temporary.
+RunRecord
+RunWith(const std::string& args)
 {
     static std::map<std::string, RunRecord> runs;
     auto it = runs.find(args);

@@ -1,0 +1,601 @@
+/*
+ * The ns-3 TestSuite "fedmoe-edge-network": the edge networks beyond a static
+ * Wi-Fi cell: LTE near/edge goodput and reported SINR, two cells, LOS/NLOS
+ * updates and LTE outputs, moving and fading clients, real-versus-announced
+ * p2p rates.
+ */
+
+#include "../model/compat/fedmoe-ns3-compat.h"
+#include "fedmoe-test-util.h"
+
+#include "ns3/boolean.h"
+#include "ns3/channel-estimator.h"
+#include "ns3/channel-probe.h"
+#include "ns3/compute-model.h"
+#include "ns3/config.h"
+#include "ns3/device-catalog.h"
+#include "ns3/double.h"
+#include "ns3/edge-device-profile.h"
+#include "ns3/edge-network-helper.h"
+#include "ns3/fedmoe-helper.h"
+#include "ns3/fedmoe-server-application.h"
+#include "ns3/lte-ue-net-device.h"
+#include "ns3/lte-ue-rrc.h"
+#include "ns3/packet.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/test.h"
+#include "ns3/uinteger.h"
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <vector>
+
+using namespace ns3;
+
+using namespace ns3::FedMoeTest;
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief LTE: a UE 100 m from the eNB uploads faster, and reports a higher
+ *        SINR, than one at the cell edge (2 km).
+ *
+ * 3GPP urban macro path loss, always LOS, no shadowing, so the ordering is
+ * the path loss's alone. Uplink (UL EARFCN 18100, 1930 MHz; eNB 25 m, UE
+ * 1.5 m high; breakpoint d'BP = 4 x 24 m x 0.5 m x fc / c = 309 m):
+ * - 100 m: PL1 = 28 + 22 log10(102.7) + 20 log10(1.93) = 78.0 dB;
+ * - 2 km: PL2 = 28 + 40 log10(2000) + 20 log10(1.93) - 9 log10(309^2 + 23.5^2)
+ *   = 120.9 dB.
+ * Uplink power control (P0 -80 dBm, alpha 1) asks the cell-edge UE for more
+ * than Pcmax, so it sends 23 dBm over 25 RBs, 9 dBm per RB; eNB noise per RB
+ * -174 + 10 log10(180 kHz) + 5 dB = -116.5 dBm: SINR 9 - 120.9 + 116.5 =
+ * 4.6 dB, a low MCS; the near UE reaches the top MCS. Sequential transfers,
+ * so each UE has the cell to itself. Measured (ns-3.37 and 3.43 alike):
+ * 9.64 vs 1.64 Mbit/s, reported DL SINR 49.7 vs 7.5 dB.
+ */
+class FedmoeLteNearEdgeTestCase : public TestCase
+{
+  public:
+    FedmoeLteNearEdgeTestCase()
+        : TestCase("lte: a UE at the cell edge gets lower goodput and SINR than a near one")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        SegmentSizeGuard mss(1400);
+        RngSeedManager::SetSeed(1);
+        RngSeedManager::SetRun(1);
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(2);
+        EdgeNetworkHelper edge;
+        edge.SetDistances({100.0, 2000.0});
+        edge.Lte().SetChannelCondition("ns3::AlwaysLosChannelConditionModel");
+        edge.Lte().SetShadowing(false);
+        edge.InstallLte(server.Get(0), clients);
+        edge.AssignStreams(100);
+        auto estimator = CreateObject<ChannelEstimator>();
+        edge.ConnectChannelEstimator(estimator);
+        auto probe = CreateObject<ChannelProbe>();
+        probe->SetAttribute("PayloadBytes", UintegerValue(200000));
+        probe->SetAttribute("Sequential", BooleanValue(true));
+        probe->Install(server.Get(0), clients, {edge.GetServerAddress(0), edge.GetServerAddress(1)},
+                       estimator, Seconds(0.5));
+        Simulator::Stop(Seconds(8));
+        Simulator::Run();
+
+        NS_TEST_ASSERT_MSG_EQ(probe->AllComplete(), true, "both transfers complete");
+        const ChannelEstimate near = estimator->GetEstimate(0);
+        const ChannelEstimate edgeUe = estimator->GetEstimate(1);
+        NS_TEST_EXPECT_MSG_GT(near.goodputBps, edgeUe.goodputBps * 1.5, "near vs edge goodput");
+        NS_TEST_EXPECT_MSG_GT(near.snrDb, edgeUe.snrDb + 30.0, "near vs edge SINR");
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief LTE with two eNBs 500 m apart: client i is served by eNB i mod 2 at
+ *        its distance from that eNB, and every client's upload arrives.
+ */
+class FedmoeLteTwoCellsTestCase : public TestCase
+{
+  public:
+    FedmoeLteTwoCellsTestCase()
+        : TestCase("lte: two eNBs each serve their UEs, placed by distance from their own eNB")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(4);
+        EdgeNetworkHelper edge;
+        edge.SetDistances({50.0, 80.0, 120.0, 150.0});
+        edge.Lte().SetEnbs(2, 500.0);
+        edge.Lte().SetShadowing(false);
+        edge.InstallLte(server.Get(0), clients);
+        edge.AssignStreams(100);
+        std::vector<Ipv4Address> addresses;
+        for (uint32_t i = 0; i < 4; ++i)
+        {
+            addresses.push_back(edge.GetServerAddress(i));
+        }
+        auto probe = CreateObject<ChannelProbe>();
+        probe->SetAttribute("PayloadBytes", UintegerValue(50000));
+        probe->Install(server.Get(0), clients, addresses, nullptr, Seconds(0.3));
+        Simulator::Stop(Seconds(3));
+        Simulator::Run();
+
+        NS_TEST_EXPECT_MSG_EQ(probe->AllComplete(), true, "every upload arrives");
+        const double expected[] = {50.0, 80.0, 120.0, 150.0};
+        for (uint32_t i = 0; i < 4; ++i)
+        {
+            // 2D distance d, eNB 25 m and UE 1.5 m high: 3D sqrt(d^2 + 23.5^2).
+            NS_TEST_EXPECT_MSG_EQ_TOL(edge.GetDistance(i), std::hypot(expected[i], 23.5), 1e-9,
+                                      "distance of client " << i);
+            // Cell ids count from 1 in installation order.
+            const auto ue = DynamicCast<LteUeNetDevice>(edge.GetClientDevices().Get(i));
+            NS_TEST_EXPECT_MSG_EQ(ue->GetRrc()->GetCellId(), i % 2 + 1, "cell of client " << i);
+        }
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief LTE: the SINR a UE reports reaches the ChannelEstimator, at the
+ *        value the link budget gives.
+ *
+ * Downlink (DL EARFCN 100, 2120 MHz), UE 100 m from the eNB, LOS, no
+ * shadowing: d3D = sqrt(100^2 + 23.5^2) = 102.7 m, below the breakpoint
+ * (339 m), PL1 = 28 + 22 log10(102.7) + 20 log10(2.12) = 78.8 dB. The eNB's
+ * 30 dBm spread over 25 RBs is 16.0 dBm per RB; the UE's noise per RB is
+ * -174 + 10 log10(180 kHz) + 9 dB = -112.4 dBm; one cell, no interference:
+ * SINR = 16.0 - 78.8 + 112.4 = 49.7 dB (measured: 49.68 dB, 50 reports).
+ */
+class FedmoeLteSinrTestCase : public TestCase
+{
+  public:
+    FedmoeLteSinrTestCase()
+        : TestCase("lte: the UE's reported SINR reaches the ChannelEstimator (49.7 dB at 100 m)")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(1);
+        EdgeNetworkHelper edge;
+        edge.SetDistances({100.0});
+        edge.Lte().SetChannelCondition("ns3::AlwaysLosChannelConditionModel");
+        edge.Lte().SetShadowing(false);
+        edge.Lte().SetSinrReportPeriod(MilliSeconds(10));
+        edge.InstallLte(server.Get(0), clients);
+        auto estimator = CreateObject<ChannelEstimator>();
+        edge.ConnectChannelEstimator(estimator);
+        Simulator::Stop(Seconds(0.5));
+        Simulator::Run();
+
+        const ChannelEstimate e = estimator->GetEstimate(0);
+        // One report per 10 ms for 0.5 s, from the first subframe on.
+        NS_TEST_EXPECT_MSG_GT_OR_EQ(e.snrSamples, 40u, "SINR reports");
+        NS_TEST_EXPECT_MSG_EQ_TOL(e.snrDb, 49.7, 0.5, "SINR from the link budget");
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief LTE: LOS/NLOS drawn again every 100 ms (ThreeGppUmaChannelConditionModel's
+ *        UpdatePeriod) makes the reported SINR jump between the two link
+ *        budgets; drawn once, it stays put.
+ *
+ * UE 150 m from the eNB, no shadowing, DL 2.12 GHz: d3D = 151.8 m;
+ * LOS PL = 28 + 22 log10(151.8) + 20 log10(2.12) = 82.5 dB, SINR 128.5 - 82.5
+ * = 46.0 dB (see the SINR test for 128.5 dB); NLOS PL = max(LOS PL, 13.54 +
+ * 39.08 log10(151.8) + 20 log10(2.12)) = 105.3 dB, SINR 23.2 dB. 3GPP's UMa
+ * LOS probability at 150 m is 18/150 + exp(-150/63) (1 - 18/150) = 0.2, so
+ * 30 draws show both states (measured: 2 LOS draws of 30, 20 and 280 reports).
+ */
+class FedmoeLteConditionUpdateTestCase : public TestCase
+{
+  public:
+    FedmoeLteConditionUpdateTestCase()
+        : TestCase(
+            "fading: LTE LOS or NLOS redrawn every 100 ms moves the SINR between 46 and 23 dB")
+    {
+    }
+
+  private:
+    /// Raw SINR samples over 3 s with the condition redrawn every period (0: never).
+    static std::vector<double> Run(Time period)
+    {
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(1);
+        EdgeNetworkHelper edge;
+        edge.SetDistances({150.0});
+        edge.Lte().SetChannelCondition("ns3::ThreeGppUmaChannelConditionModel");
+        edge.Lte().SetConditionUpdatePeriod(period);
+        edge.Lte().SetShadowing(false);
+        edge.Lte().SetSinrReportPeriod(MilliSeconds(10));
+        edge.InstallLte(server.Get(0), clients);
+        edge.AssignStreams(100);
+        auto estimator = CreateObject<ChannelEstimator>();
+        estimator->SetSmoothing(1.0);
+        std::vector<double> samples;
+        estimator->TraceConnectWithoutContext("Updated", MakeBoundCallback(&RecordSnr, &samples));
+        edge.ConnectChannelEstimator(estimator);
+        Simulator::Stop(Seconds(3));
+        Simulator::Run();
+        Simulator::Destroy();
+        return samples;
+    }
+
+    void DoRun() override
+    {
+        const double los = 46.0;
+        const double nlos = 23.2;
+        uint32_t seen[2] = {0, 0};
+        const auto redrawn = Run(MilliSeconds(100));
+        NS_TEST_ASSERT_MSG_GT(redrawn.size(), 250u, "SINR reports");
+        for (double sinr : redrawn)
+        {
+            const bool isLos = std::abs(sinr - los) < 0.5;
+            const bool isNlos = std::abs(sinr - nlos) < 0.5;
+            NS_TEST_EXPECT_MSG_EQ(isLos || isNlos, true, "SINR " << sinr << " dB is neither");
+            ++seen[isLos ? 0 : 1];
+        }
+        NS_TEST_EXPECT_MSG_GT(seen[0], 0u, "LOS seen");
+        NS_TEST_EXPECT_MSG_GT(seen[1], 0u, "NLOS seen");
+        const auto once = Run(Seconds(0));
+        double lo = once.front();
+        double hi = once.front();
+        for (double sinr : once)
+        {
+            lo = std::min(lo, sinr);
+            hi = std::max(hi, sinr);
+        }
+        NS_TEST_EXPECT_MSG_LT(hi - lo, 0.01, "condition drawn once: constant SINR");
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief LTE outputs: the server's backhaul pcap holds the upload, RLC and
+ *        PDCP statistics and a NetAnim file are written.
+ */
+class FedmoeLteOutputsTestCase : public TestCase
+{
+  public:
+    FedmoeLteOutputsTestCase()
+        : TestCase("tracing: LTE backhaul pcap, RLC and PDCP statistics, NetAnim files")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(1);
+        const std::string prefix = CreateTempDirFilename("fedmoe-lte");
+        {
+            EdgeNetworkHelper edge;
+            edge.SetDistances({100.0});
+            edge.InstallLte(server.Get(0), clients);
+            edge.EnablePcap(prefix);
+            edge.Lte().EnableStats(prefix);
+            edge.EnableNetAnim(prefix + ".xml");
+            auto probe = CreateObject<ChannelProbe>();
+            probe->SetAttribute("PayloadBytes", UintegerValue(100000));
+            probe->Install(server.Get(0), clients, {edge.GetServerAddress(0)}, nullptr,
+                           Seconds(0.3));
+            Simulator::Stop(Seconds(1.5));
+            Simulator::Run();
+            NS_TEST_EXPECT_MSG_EQ(probe->AllComplete(), true, "upload complete");
+            Simulator::Destroy();
+        }
+        // Every payload byte crossed the server's end of the backhaul.
+        const std::string pcap = prefix + "-" + std::to_string(server.Get(0)->GetId()) + "-"
+                                 + std::to_string(1) + ".pcap";
+        NS_TEST_EXPECT_MSG_GT(FileSize(pcap), 100000 + 24, pcap);
+        // A header line, then a row per bearer per 0.25 s epoch with traffic.
+        for (const char* name : {"-ul-rlc.txt", "-ul-pdcp.txt", "-dl-rlc.txt", "-dl-pdcp.txt"})
+        {
+            NS_TEST_EXPECT_MSG_GT(LineCount(prefix + name), 1, prefix + name);
+        }
+        NS_TEST_EXPECT_MSG_GT(FileSize(prefix + ".xml"), 1000, prefix + ".xml");
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief Wi-Fi: a station driving away from the AP sees its goodput fall
+ *        transfer after transfer.
+ *
+ * ConstantVelocityMobilityModel, from 5 m at 10 m/s; back-to-back 1 MB
+ * uploads. Log-distance loss (exponent 3, 46.7 dB at 1 m), 16 dBm, noise
+ * -94 dBm over 20 MHz: SNR = 63.3 - 30 log10(d) dB, 34 dB at 10 m, 13 dB at
+ * 50 m. IdealWifiManager picks the rate from the SNR, so goodput follows
+ * distance; RTS/CTS before each burst keeps its SNR fresh (observed: without
+ * it, the transfers stall past ~32 m). Measured on ns-3.37: 82 Mbit/s at
+ * 11 m, 59 at 22 m, 47 at 32 m, 26 at 49 m, each transfer at most 1 % above
+ * the one before.
+ */
+class FedmoeWifiMovingAwayTestCase : public TestCase
+{
+  public:
+    FedmoeWifiMovingAwayTestCase()
+        : TestCase("mobility: a station moving away from the AP shows falling goodput")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        SegmentSizeGuard mss(1448);
+        RngSeedManager::SetSeed(1);
+        RngSeedManager::SetRun(1);
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(1);
+        EdgeNetworkHelper edge;
+        edge.SetDistances({5.0});
+        edge.SetRemoteStationManager("ns3::IdealWifiManager");
+        edge.SetRtsCts(true);
+        edge.Mobility().SetModel("ns3::ConstantVelocityMobilityModel");
+        edge.Mobility().SetSpeed(10.0);
+        edge.InstallWifi(server.Get(0), clients);
+        edge.AssignStreams(100);
+        std::vector<TransferSample> samples;
+        auto probe = CreateObject<ChannelProbe>();
+        probe->SetAttribute("PayloadBytes", UintegerValue(1000000));
+        probe->SetAttribute("Transfers", UintegerValue(100));
+        probe->TraceConnectWithoutContext("TransferDone",
+                                          MakeBoundCallback(&RecordTransfer, &samples, &edge));
+        probe->Install(server.Get(0), clients, {edge.GetServerAddress(0)}, nullptr, Seconds(0.5));
+        Simulator::Stop(Seconds(6.5));
+        Simulator::Run();
+
+        // 10 m/s from 5 m for 6.5 s.
+        NS_TEST_EXPECT_MSG_EQ_TOL(edge.GetDistance(0), 70.0, 1e-6, "distance at the end");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(samples.size(), 10u, "transfers completed");
+        NS_TEST_EXPECT_MSG_GT(samples.back().distanceM, samples.front().distanceM + 25.0,
+                              "the station moved away");
+        for (uint32_t k = 1; k < samples.size(); ++k)
+        {
+            // Contention noise aside, no transfer is faster than the one before.
+            NS_TEST_EXPECT_MSG_LT_OR_EQ(samples[k].goodputBps, samples[k - 1].goodputBps * 1.05,
+                                        "goodput rose at " << samples[k].distanceM << " m");
+        }
+        NS_TEST_EXPECT_MSG_LT(samples.back().goodputBps, samples.front().goodputBps / 2,
+                              "goodput fell with distance");
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief Random walk and Gauss-Markov move the clients within their bounds,
+ *        no faster than their speed, and the position trace has a row per
+ *        client per sample.
+ */
+class FedmoeMobilityModelsTestCase : public TestCase
+{
+  public:
+    FedmoeMobilityModelsTestCase()
+        : TestCase("mobility: random walk and Gauss-Markov stay in bounds at their speed; trace")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        for (const std::string model :
+             {"ns3::RandomWalk2dMobilityModel", "ns3::GaussMarkovMobilityModel"})
+        {
+            NodeContainer server;
+            server.Create(1);
+            NodeContainer clients;
+            clients.Create(2);
+            EdgeNetworkHelper edge;
+            edge.SetDistances({10.0, 20.0});
+            edge.Mobility().SetModel(model);
+            edge.Mobility().SetSpeed(2.0);
+            edge.Mobility().SetBounds(-30.0, 30.0, -30.0, 30.0);
+            edge.InstallWifi(server.Get(0), clients);
+            edge.AssignStreams(7);
+            const std::string trace = CreateTempDirFilename("positions.csv");
+            edge.Mobility().EnablePositionTrace(trace, Seconds(1));
+            const Vector start = clients.Get(0)->GetObject<MobilityModel>()->GetPosition();
+            Simulator::Stop(Seconds(10.5));
+            Simulator::Run();
+            const Vector end = clients.Get(0)->GetObject<MobilityModel>()->GetPosition();
+            const double moved = CalculateDistance(start, end);
+            NS_TEST_EXPECT_MSG_GT(moved, 0.1, model + " moved");
+            // Gauss-Markov's speed varies around its mean: at most 2 x 2 m/s.
+            NS_TEST_EXPECT_MSG_LT_OR_EQ(moved, 10.5 * 4.0, model + " no faster than its speed");
+            for (uint32_t i = 0; i < 2; ++i)
+            {
+                const Vector p = clients.Get(i)->GetObject<MobilityModel>()->GetPosition();
+                const bool inside = std::abs(p.x) <= 30.0 && std::abs(p.y) <= 30.0;
+                NS_TEST_EXPECT_MSG_EQ(inside, true, model + " in bounds");
+            }
+            // Header + 2 clients x 11 samples (0 s to 10 s).
+            NS_TEST_EXPECT_MSG_EQ(LineCount(trace), 23, "position trace rows");
+            Simulator::Destroy();
+        }
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief Wi-Fi fading: with Nakagami the SNR of the AP's frames varies from
+ *        frame to frame; without, it is constant; the same streams give the
+ *        same draws. Measured over the 17 frames of 1 s: a spread of 17.3 dB
+ *        (ns-3.37), 12.7 dB (3.43).
+ */
+class FedmoeWifiFadingTestCase : public TestCase
+{
+  public:
+    FedmoeWifiFadingTestCase()
+        : TestCase("fading: Nakagami makes the Wi-Fi SNR vary, seeded by the streams")
+    {
+    }
+
+  private:
+    /// Raw SNR samples of one station 20 m away for 1 s of beacons and a transfer.
+    static std::vector<double> Run(std::string fading)
+    {
+        RngSeedManager::SetSeed(1);
+        RngSeedManager::SetRun(1);
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(1);
+        EdgeNetworkHelper edge;
+        edge.SetDistances({20.0});
+        edge.SetFading(fading);
+        edge.InstallWifi(server.Get(0), clients);
+        edge.AssignStreams(100);
+        auto estimator = CreateObject<ChannelEstimator>();
+        estimator->SetSmoothing(1.0);
+        std::vector<double> samples;
+        estimator->TraceConnectWithoutContext("Updated", MakeBoundCallback(&RecordSnr, &samples));
+        edge.ConnectChannelEstimator(estimator);
+        auto probe = CreateObject<ChannelProbe>();
+        probe->SetAttribute("PayloadBytes", UintegerValue(100000));
+        probe->Install(server.Get(0), clients, {edge.GetServerAddress(0)}, nullptr, Seconds(0.5));
+        Simulator::Stop(Seconds(1.5));
+        Simulator::Run();
+        Simulator::Destroy();
+        return samples;
+    }
+
+    static double Spread(const std::vector<double>& v)
+    {
+        double lo = v.front();
+        double hi = v.front();
+        for (double x : v)
+        {
+            lo = std::min(lo, x);
+            hi = std::max(hi, x);
+        }
+        return hi - lo;
+    }
+
+    void DoRun() override
+    {
+        const auto flat = Run("");
+        const auto faded = Run("ns3::NakagamiPropagationLossModel");
+        const auto again = Run("ns3::NakagamiPropagationLossModel");
+        NS_TEST_ASSERT_MSG_GT(flat.size(), 10u, "SNR samples without fading");
+        NS_TEST_ASSERT_MSG_GT(faded.size(), 10u, "SNR samples with fading");
+        // Log-distance alone: every frame from the AP has the same SNR.
+        NS_TEST_EXPECT_MSG_LT(Spread(flat), 0.01, "no fading, constant SNR");
+        // Nakagami m = 1.5 under 80 m: a few frames out of tens fade by 10 dB.
+        NS_TEST_EXPECT_MSG_GT(Spread(faded), 10.0, "fading, varying SNR");
+        const bool same = faded == again;
+        NS_TEST_EXPECT_MSG_EQ(same, true, "same streams, same fades");
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief Point-to-point: a link at half its announced rate shows half the goodput.
+ *
+ * Two clients announce 10 Mbit/s up, 5 ms; client 1's link really carries
+ * 0.5 x that. A 500 kB transfer costs ~ 15 ms of handshake and propagation
+ * plus its serialisation, 0.41 s at 10 Mbit/s and 0.83 s at 5 Mbit/s
+ * (346 segments of 1502 B on the wire), so the goodput ratio is
+ * (0.015 + 0.415) / (0.015 + 0.831) = 0.51, within TCP's 10 % either way.
+ */
+class FedmoeP2pRateFactorTestCase : public TestCase
+{
+  public:
+    FedmoeP2pRateFactorTestCase()
+        : TestCase("p2p: a link at 0.5 x its announced rate shows ~ half the goodput")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        SegmentSizeGuard mss(1448);
+        RngSeedManager::SetSeed(1);
+        RngSeedManager::SetRun(1);
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(2);
+        for (uint32_t i = 0; i < 2; ++i)
+        {
+            auto profile = CreateObject<EdgeDeviceProfile>();
+            profile->SetUplinkRate(DataRate("10Mbps"));
+            profile->SetDownlinkRate(DataRate("10Mbps"));
+            profile->SetLatency(MilliSeconds(5));
+            clients.Get(i)->AggregateObject(profile);
+        }
+        EdgeNetworkHelper edge;
+        edge.SetRateFactors({1.0, 0.5});
+        edge.InstallPointToPoint(server.Get(0), clients);
+        auto estimator = CreateObject<ChannelEstimator>();
+        auto probe = CreateObject<ChannelProbe>();
+        probe->SetAttribute("PayloadBytes", UintegerValue(500000));
+        probe->SetAttribute("Sequential", BooleanValue(true));
+        probe->Install(server.Get(0), clients, {edge.GetServerAddress(0), edge.GetServerAddress(1)},
+                       estimator, Seconds(0.5));
+        Simulator::Stop(Seconds(10));
+        Simulator::Run();
+
+        NS_TEST_ASSERT_MSG_EQ(probe->AllComplete(), true, "both transfers complete");
+        const double full = estimator->GetEstimate(0).goodputBps;
+        const double half = estimator->GetEstimate(1).goodputBps;
+        NS_TEST_EXPECT_MSG_EQ_TOL(half / full, 0.51, 0.05, "goodput ratio");
+        NS_TEST_EXPECT_MSG_EQ(clients.Get(1)->GetObject<EdgeDeviceProfile>()->GetUplinkRate(),
+                              DataRate("10Mbps"), "the announced rate is unchanged");
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief The edge networks' ns-3 TestSuite: LTE, mobility, fading, rate factors.
+ */
+class FedmoeEdgeNetworkTestSuite : public TestSuite
+{
+  public:
+    FedmoeEdgeNetworkTestSuite()
+        : TestSuite("fedmoe-edge-network", FedMoeCompat::TEST_SUITE_UNIT)
+    {
+        AddTestCase(new FedmoeLteNearEdgeTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeLteTwoCellsTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeLteSinrTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeLteConditionUpdateTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeLteOutputsTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeWifiMovingAwayTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeMobilityModelsTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeWifiFadingTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeP2pRateFactorTestCase, FedMoeCompat::TEST_QUICK);
+    }
+};
+
+/// The suite's one instance registers it with ns-3's test runner.
+static FedmoeEdgeNetworkTestSuite g_fedmoeEdgeNetworkTestSuite;
