@@ -44,6 +44,8 @@ TEST(FedMoeWifiEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
         {"--clients=0", "--clients=0"},
         {"--experts=4 --expertsPerClient=5", "--expertsPerClient=5: allowed 1..4"},
         {"--deadline=-1", "--deadline=-1"},
+        {"--deadline=1e12", "--deadline="},
+        {"--seed=-1", "--seed=4294967295: allowed 1..4294944442"},
         {"--policy=fastest-first", "allowed: random"},
         {"--dataset=fashion-mnist --dataDir=" + missing.string(), "no such directory"},
         {"--dataset=fashion-mnist --dataDir=" + empty.string(), empty.string()},

@@ -273,9 +273,14 @@ FedMoeScenario::Validate() const
     {
         return ("--clients=" + std::to_string(clients) + ": allowed 1..1000");
     }
-    if (seed < 1)
+    // SetSeed puts the seed in all six components of RngStream's state; the
+    // last three must be below its second modulus m2 = 4294944443. CommandLine
+    // reads "-1" into this unsigned field as 4294967295.
+    if (seed < 1 || seed >= 4294944443u)
     {
-        return ("--seed=0: the ns-3 seed must be >= 1");
+        return ("--seed=" + std::to_string(seed)
+                + ": allowed 1..4294944442 (ns-3's RngStream seeds; a negative value wraps to a "
+                  "large one)");
     }
     if (network != "wifi" && network != "p2p")
     {
@@ -337,6 +342,14 @@ FedMoeScenario::Validate() const
         {
             return Refusal(flag, Get(flag));
         }
+    }
+    // The run's safety stop, 70 s + rounds x (deadline + 5 s), must stay well
+    // inside ns-3's time range (int64 nanoseconds: 9.2e9 s); beyond it the
+    // stop wraps and the run never ends.
+    if (70 + GetNumber("rounds") * (GetNumber("deadline") + 5) > 1e9)
+    {
+        return "--deadline=" + Num(GetNumber("deadline")) + "s with --rounds=" + Get("rounds")
+               + ": allowed rounds x (deadline + 5 s) up to 1e9 s of simulated time";
     }
     // Half-open ranges the checkers' closed bounds let through.
     for (const auto& [flag, below] : std::vector<std::pair<const char*, double>>{
