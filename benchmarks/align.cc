@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fedmoe-bench-align: time to compute one round's client-expert assignment, per
  * policy, for 100 / 1,000 / 10,000 clients and 8 / 64 / 256 experts. Prints a
@@ -17,9 +18,9 @@
  *   (10,000 x 8 takes about two minutes).
  */
 
-#include "ns3/alignment-policy-factory.h"
-#include "ns3/desirability-model.h"
-#include "ns3/min-cost-flow-policy.h"
+#include "fedmoe/scheduling/alignment-policy-factory.h"
+#include "fedmoe/scheduling/desirability-model.h"
+#include "fedmoe/scheduling/min-cost-flow-policy.h"
 
 #include <algorithm>
 #include <chrono>

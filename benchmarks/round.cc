@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fedmoe-bench-round: wall time per round of the default scenario
  * (fedmoe-wifi-edge: Fashion-MNIST, 8 experts of width 32, top-2, 2 per client)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fedmoe-bench-train: local training speed and centralised accuracy of the
  * MoE learning core on Fashion-MNIST (E = 8 MLP experts 784-64-10, top-2,
@@ -22,11 +23,11 @@
  *   --round-only: only rounds of TrainAll(jobs, 2), ~10 s (for perf record)
  */
 
-#include "ns3/blas-threads.h"
-#include "ns3/dataset.h"
-#include "ns3/federated-moe.h"
-#include "ns3/mlp-moe-kernel.h"
-#include "ns3/moe-network.h"
+#include "fedmoe/learning/blas-threads.h"
+#include "fedmoe/learning/dataset.h"
+#include "fedmoe/learning/federated-moe.h"
+#include "fedmoe/learning/mlp-moe-kernel.h"
+#include "fedmoe/learning/moe-network.h"
 
 #include <torch/torch.h>
 

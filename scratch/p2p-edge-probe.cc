@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * A minimal scenario: a point-to-point star of catalog devices, one 1 MB
- * upload each, and what the server's ChannelEstimator learned of each link.
+ * upload each, and what the server's FedMoeChannelEstimator learned of each link.
  * A starting point for your own scenarios (./fedmoe run p2p-edge-probe).
  */
 
@@ -27,8 +28,8 @@ main(int argc, char* argv[])
     NodeContainer devices;
     devices.Create(clients);
 
-    auto population = CreateObject<DevicePopulation>();
-    EdgeNetworkHelper edge;
+    auto population = CreateObject<FedMoeDevicePopulation>();
+    FedMoeEdgeNetworkHelper edge;
     try
     {
         population->SetAttribute("Mix", StringValue(mix));
@@ -41,13 +42,13 @@ main(int argc, char* argv[])
         return 2;
     }
 
-    auto estimator = CreateObject<ChannelEstimator>();
+    auto estimator = CreateObject<FedMoeChannelEstimator>();
     std::vector<Ipv4Address> serverAddresses;
     for (uint32_t i = 0; i < clients; ++i)
     {
         serverAddresses.push_back(edge.GetServerAddress(i));
     }
-    auto probe = CreateObject<ChannelProbe>();
+    auto probe = CreateObject<FedMoeChannelProbe>();
     probe->SetAttribute("PayloadBytes", UintegerValue(1000000));
     probe->Install(server.Get(0), devices, serverAddresses, estimator, Seconds(0.1));
     Simulator::Stop(Seconds(120));
@@ -57,8 +58,8 @@ main(int argc, char* argv[])
                 "RTT[ms]");
     for (uint32_t i = 0; i < clients; ++i)
     {
-        auto profile = devices.Get(i)->GetObject<EdgeDeviceProfile>();
-        const ChannelEstimate e = estimator->GetEstimate(i);
+        auto profile = devices.Get(i)->GetObject<FedMoeDeviceProfile>();
+        const FedMoeChannelEstimate e = estimator->GetEstimate(i);
         std::printf("%-3u %-15s %12.2f %14.2f %8.2f\n", i, profile->GetTier().c_str(),
                     profile->GetUplinkRate().GetBitRate() / 1e6, e.goodputBps / 1e6,
                     e.rtt.GetSeconds() * 1e3);

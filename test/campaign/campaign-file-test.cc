@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of campaign files: what is accepted, ranges, and bad files rejected
  * with messages that name the key, the value and what is allowed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Helpers shared by the campaign tests: a fresh scratch folder per test,
  * writing and reading small files, and the fake scenario's path.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of the grid: run counts, order, stable run ids, command lines.
  */

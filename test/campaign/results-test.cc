@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of the results tables, from hand-made summary.json files, against
  * hand-computed means and 95 % confidence intervals; and of the plots.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of running campaigns with the fake scenario: local runs, resume,
  * failures recorded while the others finish, the program check, and

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * GoogleTest: ChannelEstimator EWMA checked by hand.
+ * GoogleTest: FedMoeChannelEstimator EWMA checked by hand.
  */
 
-#include "ns3/channel-estimator.h"
+#include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/double.h"
 
 #include <gtest/gtest.h>
@@ -12,9 +13,9 @@
 
 using namespace ns3;
 
-TEST(ChannelEstimator, FirstSampleSetsThenEwma)
+TEST(FedMoeChannelEstimator, FirstSampleSetsThenEwma)
 {
-    auto est = CreateObject<ChannelEstimator>();
+    auto est = CreateObject<FedMoeChannelEstimator>();
     est->SetAttribute("Smoothing", DoubleValue(0.25));
     // 1 MB in 1 s = 8e6 bit/s.
     est->RecordTransfer(7, 1000000, Seconds(1));
@@ -25,9 +26,9 @@ TEST(ChannelEstimator, FirstSampleSetsThenEwma)
     EXPECT_EQ(est->GetEstimate(7).transferSamples, 2u);
 }
 
-TEST(ChannelEstimator, RttAndSnrPerPeer)
+TEST(FedMoeChannelEstimator, RttAndSnrPerPeer)
 {
-    auto est = CreateObject<ChannelEstimator>();
+    auto est = CreateObject<FedMoeChannelEstimator>();
     est->SetSmoothing(0.5);
     est->RecordRtt(1, MilliSeconds(10));
     est->RecordRtt(1, MilliSeconds(30)); // 0.5 x 30 + 0.5 x 10 = 20 ms
@@ -43,9 +44,9 @@ TEST(ChannelEstimator, RttAndSnrPerPeer)
     EXPECT_EQ(est->GetEstimate(3).transferSamples, 0u);
 }
 
-TEST(ChannelEstimator, ConvergesToAConstantSample)
+TEST(FedMoeChannelEstimator, ConvergesToAConstantSample)
 {
-    auto est = CreateObject<ChannelEstimator>();
+    auto est = CreateObject<FedMoeChannelEstimator>();
     est->RecordTransfer(0, 1000, Seconds(1)); // 8000 bit/s
     for (int i = 0; i < 40; ++i)
     {
@@ -55,9 +56,9 @@ TEST(ChannelEstimator, ConvergesToAConstantSample)
     EXPECT_NEAR(est->GetEstimate(0).goodputBps, 16000.0, 0.01);
 }
 
-TEST(ChannelEstimator, RejectsBadSamplesAndSmoothing)
+TEST(FedMoeChannelEstimator, RejectsBadSamplesAndSmoothing)
 {
-    auto est = CreateObject<ChannelEstimator>();
+    auto est = CreateObject<FedMoeChannelEstimator>();
     EXPECT_THROW(est->SetSmoothing(0.0), std::invalid_argument);
     EXPECT_THROW(est->SetAttribute("Smoothing", DoubleValue(1.5)), std::invalid_argument);
     EXPECT_THROW(est->RecordTransfer(0, 0, Seconds(1)), std::invalid_argument);

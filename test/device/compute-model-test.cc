@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * GoogleTest: ComputeModel numbers checked by hand.
+ * GoogleTest: FedMoeComputeModel numbers checked by hand.
  */
 
-#include "ns3/compute-model.h"
+#include "ns3/fedmoe-compute-model.h"
 #include "ns3/double.h"
-#include "ns3/edge-device-profile.h"
+#include "ns3/fedmoe-device-profile.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/string.h"
 
@@ -18,19 +19,19 @@ using namespace ns3;
 namespace
 {
 
-Ptr<EdgeDeviceProfile>
+Ptr<FedMoeDeviceProfile>
 Device(double gflops)
 {
-    auto p = CreateObject<EdgeDeviceProfile>();
+    auto p = CreateObject<FedMoeDeviceProfile>();
     p->SetComputeGflops(gflops);
     return p;
 }
 
 } // namespace
 
-TEST(ComputeModel, FlopsOverThroughput)
+TEST(FedMoeComputeModel, FlopsOverThroughput)
 {
-    auto model = CreateObject<ComputeModel>();
+    auto model = CreateObject<FedMoeComputeModel>();
     // 2e9 FLOPs at 10 GFLOP/s = 0.2 s exactly (no occupancy by default).
     EXPECT_EQ(model->GetComputeTime(Device(10.0), 2e9), Seconds(0.2));
     // 1.5e12 FLOPs at 100 GFLOP/s = 15 s.
@@ -38,17 +39,17 @@ TEST(ComputeModel, FlopsOverThroughput)
     EXPECT_EQ(model->GetComputeTime(Device(10.0), 0.0), Seconds(0));
 }
 
-TEST(ComputeModel, EfficiencyAndOccupancyScale)
+TEST(FedMoeComputeModel, EfficiencyAndOccupancyScale)
 {
-    auto model = CreateObject<ComputeModel>();
+    auto model = CreateObject<FedMoeComputeModel>();
     model->SetAttribute("Efficiency", DoubleValue(0.5));
     // 2e9 / (10e9 x 0.5 x (1 - 0.6)) = 2e9 / 2e9 = 1 s.
     EXPECT_EQ(model->GetComputeTime(Device(10.0), 2e9, 0.6), Seconds(1.0));
 }
 
-TEST(ComputeModel, RandomOccupancyFromAttribute)
+TEST(FedMoeComputeModel, RandomOccupancyFromAttribute)
 {
-    auto model = CreateObject<ComputeModel>();
+    auto model = CreateObject<FedMoeComputeModel>();
     model->SetAttribute("Occupancy", StringValue("ns3::ConstantRandomVariable[Constant=0.75]"));
     // 2e9 / (10e9 x 0.25) = 0.8 s.
     EXPECT_EQ(model->GetComputeTime(Device(10.0), 2e9), Seconds(0.8));
@@ -57,13 +58,13 @@ TEST(ComputeModel, RandomOccupancyFromAttribute)
     EXPECT_EQ(model->GetComputeTime(Device(10.0), 2e9), Seconds(4.0));
 }
 
-TEST(ComputeModel, UniformOccupancyIsReproducibleAndBounded)
+TEST(FedMoeComputeModel, UniformOccupancyIsReproducibleAndBounded)
 {
     auto run = []
     {
         RngSeedManager::SetSeed(1);
         RngSeedManager::SetRun(7);
-        auto model = CreateObject<ComputeModel>();
+        auto model = CreateObject<FedMoeComputeModel>();
         model->SetAttribute("Occupancy",
                             StringValue("ns3::UniformRandomVariable[Min=0.0|Max=0.5]"));
         model->AssignStreams(42);
@@ -83,9 +84,9 @@ TEST(ComputeModel, UniformOccupancyIsReproducibleAndBounded)
     }
 }
 
-TEST(ComputeModel, RejectsBadInputs)
+TEST(FedMoeComputeModel, RejectsBadInputs)
 {
-    auto model = CreateObject<ComputeModel>();
+    auto model = CreateObject<FedMoeComputeModel>();
     EXPECT_THROW(model->SetAttribute("Efficiency", DoubleValue(0.0)), std::invalid_argument);
     EXPECT_THROW(model->SetAttribute("Efficiency", DoubleValue(1.1)), std::invalid_argument);
     EXPECT_THROW(model->SetAttribute("MaxOccupancy", DoubleValue(1.0)), std::invalid_argument);

@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * GoogleTest: DevicePopulation draws are reproducible per run and stream and
+ * GoogleTest: FedMoeDevicePopulation draws are reproducible per run and stream and
  * follow the tier mix.
  */
 
-#include "ns3/device-population.h"
+#include "ns3/fedmoe-device-population.h"
 #include "ns3/double.h"
 #include "ns3/node-container.h"
 #include "ns3/rng-seed-manager.h"
@@ -27,7 +28,7 @@ DrawMany(uint64_t run, int64_t stream, uint32_t n, const std::string& mix, doubl
 {
     RngSeedManager::SetSeed(1);
     RngSeedManager::SetRun(run);
-    auto population = CreateObject<DevicePopulation>();
+    auto population = CreateObject<FedMoeDevicePopulation>();
     population->SetAttribute("Mix", StringValue(mix));
     population->SetAttribute("Spread", DoubleValue(spread));
     population->AssignStreams(stream);
@@ -44,17 +45,17 @@ const std::string kAll = "mcu-sensor=1,raspberry-pi-4=1,jetson-nano=1,midrange-p
 
 } // namespace
 
-TEST(DevicePopulation, SameRunSameStreamSamePopulation)
+TEST(FedMoeDevicePopulation, SameRunSameStreamSamePopulation)
 {
     EXPECT_EQ(DrawMany(3, 10, 50, kAll, 0.3), DrawMany(3, 10, 50, kAll, 0.3));
 }
 
-TEST(DevicePopulation, OtherRunOtherPopulation)
+TEST(FedMoeDevicePopulation, OtherRunOtherPopulation)
 {
     EXPECT_NE(DrawMany(3, 10, 50, kAll, 0.3), DrawMany(4, 10, 50, kAll, 0.3));
 }
 
-TEST(DevicePopulation, ZeroSpreadGivesNominalFigures)
+TEST(FedMoeDevicePopulation, ZeroSpreadGivesNominalFigures)
 {
     for (const auto& [tier, gflops] : DrawMany(1, 0, 20, "raspberry-pi-4=1,laptop=1", 0.0))
     {
@@ -62,7 +63,7 @@ TEST(DevicePopulation, ZeroSpreadGivesNominalFigures)
     }
 }
 
-TEST(DevicePopulation, FollowsTheMixWeights)
+TEST(FedMoeDevicePopulation, FollowsTheMixWeights)
 {
     std::map<std::string, int> counts;
     for (const auto& entry : DrawMany(1, 0, 2000, "mcu-sensor=3,laptop=1,jetson-nano=0", 0.1))
@@ -74,25 +75,25 @@ TEST(DevicePopulation, FollowsTheMixWeights)
     EXPECT_NEAR(counts["mcu-sensor"], 1500, 97);
 }
 
-TEST(DevicePopulation, InstallAggregatesAProfilePerNode)
+TEST(FedMoeDevicePopulation, InstallAggregatesAProfilePerNode)
 {
     NodeContainer nodes;
     nodes.Create(4);
-    auto population = CreateObject<DevicePopulation>();
+    auto population = CreateObject<FedMoeDevicePopulation>();
     population->AssignStreams(0);
     const auto profiles = population->Install(nodes);
     ASSERT_EQ(profiles.size(), 4u);
     for (uint32_t i = 0; i < 4; ++i)
     {
-        EXPECT_EQ(nodes.Get(i)->GetObject<EdgeDeviceProfile>(), profiles[i]);
+        EXPECT_EQ(nodes.Get(i)->GetObject<FedMoeDeviceProfile>(), profiles[i]);
     }
     EXPECT_THROW(population->Install(nodes), std::invalid_argument);
     Simulator::Destroy();
 }
 
-TEST(DevicePopulation, RejectsBadMixAndSpread)
+TEST(FedMoeDevicePopulation, RejectsBadMixAndSpread)
 {
-    auto population = CreateObject<DevicePopulation>();
+    auto population = CreateObject<FedMoeDevicePopulation>();
     for (const std::string bad : {"toaster=1", "laptop", "laptop=-1", "laptop=0", "laptop=x"})
     {
         try

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * GoogleTest: EdgeDeviceProfile validation and the DeviceCatalog.
+ * GoogleTest: FedMoeDeviceProfile validation and the FedMoeDeviceCatalog.
  */
 
-#include "ns3/device-catalog.h"
+#include "ns3/fedmoe-device-catalog.h"
 #include "ns3/double.h"
-#include "ns3/edge-device-profile.h"
+#include "ns3/fedmoe-device-profile.h"
 #include "ns3/object-factory.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
@@ -38,17 +39,17 @@ ErrorOf(F f)
 
 } // namespace
 
-TEST(EdgeDeviceProfile, DefaultsAreValid)
+TEST(FedMoeDeviceProfile, DefaultsAreValid)
 {
-    auto p = CreateObject<EdgeDeviceProfile>();
+    auto p = CreateObject<FedMoeDeviceProfile>();
     EXPECT_GT(p->GetComputeGflops(), 0.0);
     EXPECT_GE(p->GetCores(), 1u);
     EXPECT_FALSE(p->GetTier().empty());
 }
 
-TEST(EdgeDeviceProfile, RejectsBadComputeWithMessage)
+TEST(FedMoeDeviceProfile, RejectsBadComputeWithMessage)
 {
-    auto p = CreateObject<EdgeDeviceProfile>();
+    auto p = CreateObject<FedMoeDeviceProfile>();
     for (double bad : {0.0, -1.0, std::numeric_limits<double>::quiet_NaN(),
                        std::numeric_limits<double>::infinity()})
     {
@@ -63,9 +64,9 @@ TEST(EdgeDeviceProfile, RejectsBadComputeWithMessage)
     EXPECT_EQ(p->GetComputeGflops(), 12.0); // unchanged default
 }
 
-TEST(EdgeDeviceProfile, RejectsBadValuesThroughAttributes)
+TEST(FedMoeDeviceProfile, RejectsBadValuesThroughAttributes)
 {
-    auto p = CreateObject<EdgeDeviceProfile>();
+    auto p = CreateObject<FedMoeDeviceProfile>();
     EXPECT_NE(ErrorOf(
                   [&]
                   {
@@ -147,9 +148,9 @@ TEST(EdgeDeviceProfile, RejectsBadValuesThroughAttributes)
               std::string::npos);
 }
 
-TEST(EdgeDeviceProfile, AcceptsBoundaryValues)
+TEST(FedMoeDeviceProfile, AcceptsBoundaryValues)
 {
-    auto p = CreateObject<EdgeDeviceProfile>();
+    auto p = CreateObject<FedMoeDeviceProfile>();
     p->SetAvailability(0.0);
     p->SetAvailability(1.0);
     p->SetPacketErrorRate(0.0);
@@ -159,37 +160,37 @@ TEST(EdgeDeviceProfile, AcceptsBoundaryValues)
     EXPECT_EQ(p->GetUplinkRate().GetBitRate(), 1u);
 }
 
-TEST(EdgeDeviceProfile, CreateObjectWithBadAttributeThrows)
+TEST(FedMoeDeviceProfile, CreateObjectWithBadAttributeThrows)
 {
-    EXPECT_THROW(CreateObjectWithAttributes<EdgeDeviceProfile>("ComputeGflops", DoubleValue(0.0)),
+    EXPECT_THROW(CreateObjectWithAttributes<FedMoeDeviceProfile>("ComputeGflops", DoubleValue(0.0)),
                  std::invalid_argument);
 }
 
-TEST(DeviceCatalog, HasTheFiveTiersWithValidFigures)
+TEST(FedMoeDeviceCatalog, HasTheFiveTiersWithValidFigures)
 {
-    const auto names = DeviceCatalog::Names();
+    const auto names = FedMoeDeviceCatalog::Names();
     ASSERT_EQ(names.size(), 5u);
     for (const auto& name : names)
     {
-        auto p = DeviceCatalog::CreateProfile(name);
+        auto p = FedMoeDeviceCatalog::CreateProfile(name);
         EXPECT_EQ(p->GetTier(), name);
         EXPECT_GT(p->GetComputeGflops(), 0.0);
     }
     // Ordering that the heterogeneity relies on.
-    EXPECT_LT(DeviceCatalog::Get("mcu-sensor").computeGflops,
-              DeviceCatalog::Get("raspberry-pi-4").computeGflops);
-    EXPECT_LT(DeviceCatalog::Get("raspberry-pi-4").computeGflops,
-              DeviceCatalog::Get("laptop").computeGflops);
-    EXPECT_LT(DeviceCatalog::Get("mcu-sensor").memoryMb,
-              DeviceCatalog::Get("midrange-phone").memoryMb);
+    EXPECT_LT(FedMoeDeviceCatalog::Get("mcu-sensor").computeGflops,
+              FedMoeDeviceCatalog::Get("raspberry-pi-4").computeGflops);
+    EXPECT_LT(FedMoeDeviceCatalog::Get("raspberry-pi-4").computeGflops,
+              FedMoeDeviceCatalog::Get("laptop").computeGflops);
+    EXPECT_LT(FedMoeDeviceCatalog::Get("mcu-sensor").memoryMb,
+              FedMoeDeviceCatalog::Get("midrange-phone").memoryMb);
 }
 
-TEST(DeviceCatalog, UnknownTierNamesTheKnownOnes)
+TEST(FedMoeDeviceCatalog, UnknownTierNamesTheKnownOnes)
 {
     const std::string msg = ErrorOf(
         []
         {
-            DeviceCatalog::Get("toaster");
+            FedMoeDeviceCatalog::Get("toaster");
         });
     EXPECT_NE(msg.find("toaster"), std::string::npos);
     EXPECT_NE(msg.find("jetson-nano"), std::string::npos);

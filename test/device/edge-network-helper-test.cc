@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * GoogleTest: EdgeNetworkHelper, EdgeLteHelper and EdgeMobilityHelper reject
+ * GoogleTest: FedMoeEdgeNetworkHelper, FedMoeLteHelper and FedMoeMobilityHelper reject
  * bad settings with a message naming the value and what is allowed, and
  * leave the setting unchanged.
  */
 
-#include "ns3/edge-device-profile.h"
-#include "ns3/edge-network-helper.h"
+#include "ns3/fedmoe-device-profile.h"
+#include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/node-container.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
@@ -55,9 +56,9 @@ const double notANumber = std::numeric_limits<double>::quiet_NaN();
 
 } // namespace
 
-TEST(EdgeMobilityHelper, RejectsNegativeOrNonFiniteSpeed)
+TEST(FedMoeMobilityHelper, RejectsNegativeOrNonFiniteSpeed)
 {
-    EdgeMobilityHelper m;
+    FedMoeMobilityHelper m;
     EXPECT_TRUE(Mentions(Rejection(
                              [&]
                              {
@@ -78,9 +79,9 @@ TEST(EdgeMobilityHelper, RejectsNegativeOrNonFiniteSpeed)
               "");
 }
 
-TEST(EdgeMobilityHelper, RejectsUnknownAndUnsupportedModels)
+TEST(FedMoeMobilityHelper, RejectsUnknownAndUnsupportedModels)
 {
-    EdgeMobilityHelper m;
+    FedMoeMobilityHelper m;
     EXPECT_TRUE(Mentions(Rejection(
                              [&]
                              {
@@ -106,9 +107,9 @@ TEST(EdgeMobilityHelper, RejectsUnknownAndUnsupportedModels)
                          {"GaussMarkov", "NoSuchKnob"}));
 }
 
-TEST(EdgeMobilityHelper, RejectsEmptyBounds)
+TEST(FedMoeMobilityHelper, RejectsEmptyBounds)
 {
-    EdgeMobilityHelper m;
+    FedMoeMobilityHelper m;
     EXPECT_TRUE(Mentions(Rejection(
                              [&]
                              {
@@ -123,13 +124,13 @@ TEST(EdgeMobilityHelper, RejectsEmptyBounds)
                          {"y [3, -3]"}));
 }
 
-TEST(EdgeMobilityHelper, RejectsAStartOutsideTheBounds)
+TEST(FedMoeMobilityHelper, RejectsAStartOutsideTheBounds)
 {
     NodeContainer server;
     server.Create(1);
     NodeContainer clients;
     clients.Create(1);
-    EdgeNetworkHelper edge;
+    FedMoeEdgeNetworkHelper edge;
     edge.SetDistances({50.0});
     edge.Mobility().SetModel("ns3::RandomWalk2dMobilityModel");
     edge.Mobility().SetBounds(-20, 20, -20, 20);
@@ -142,9 +143,9 @@ TEST(EdgeMobilityHelper, RejectsAStartOutsideTheBounds)
     Simulator::Destroy();
 }
 
-TEST(EdgeNetworkHelper, RejectsRateFactorsOfZeroOrBelow)
+TEST(FedMoeEdgeNetworkHelper, RejectsRateFactorsOfZeroOrBelow)
 {
-    EdgeNetworkHelper edge;
+    FedMoeEdgeNetworkHelper edge;
     EXPECT_TRUE(Mentions(Rejection(
                              [&]
                              {
@@ -165,7 +166,7 @@ TEST(EdgeNetworkHelper, RejectsRateFactorsOfZeroOrBelow)
                          {"finite"}));
 }
 
-TEST(EdgeNetworkHelper, RejectsRateFactorsForTheWrongNumberOfClients)
+TEST(FedMoeEdgeNetworkHelper, RejectsRateFactorsForTheWrongNumberOfClients)
 {
     NodeContainer server;
     server.Create(1);
@@ -173,9 +174,9 @@ TEST(EdgeNetworkHelper, RejectsRateFactorsForTheWrongNumberOfClients)
     clients.Create(2);
     for (uint32_t i = 0; i < 2; ++i)
     {
-        clients.Get(i)->AggregateObject(CreateObject<EdgeDeviceProfile>());
+        clients.Get(i)->AggregateObject(CreateObject<FedMoeDeviceProfile>());
     }
-    EdgeNetworkHelper edge;
+    FedMoeEdgeNetworkHelper edge;
     edge.SetRateFactors({0.5});
     EXPECT_TRUE(Mentions(Rejection(
                              [&]
@@ -186,9 +187,9 @@ TEST(EdgeNetworkHelper, RejectsRateFactorsForTheWrongNumberOfClients)
     Simulator::Destroy();
 }
 
-TEST(EdgeNetworkHelper, RejectsAFadingModelThatIsNoLossModel)
+TEST(FedMoeEdgeNetworkHelper, RejectsAFadingModelThatIsNoLossModel)
 {
-    EdgeNetworkHelper edge;
+    FedMoeEdgeNetworkHelper edge;
     EXPECT_TRUE(Mentions(Rejection(
                              [&]
                              {
@@ -216,9 +217,9 @@ TEST(EdgeNetworkHelper, RejectsAFadingModelThatIsNoLossModel)
               "");
 }
 
-TEST(EdgeLteHelper, RejectsUnknownModelsAndSchedulers)
+TEST(FedMoeLteHelper, RejectsUnknownModelsAndSchedulers)
 {
-    EdgeLteHelper lte;
+    FedMoeLteHelper lte;
     EXPECT_TRUE(Mentions(Rejection(
                              [&]
                              {
@@ -272,9 +273,9 @@ TEST(EdgeLteHelper, RejectsUnknownModelsAndSchedulers)
                          {"-1", ">= 0"}));
 }
 
-TEST(EdgeLteHelper, RejectsBadCellSettings)
+TEST(FedMoeLteHelper, RejectsBadCellSettings)
 {
-    EdgeLteHelper lte;
+    FedMoeLteHelper lte;
     EXPECT_TRUE(Mentions(Rejection(
                              [&]
                              {

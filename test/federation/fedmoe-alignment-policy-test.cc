@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The ns-3 faces of the alignment policies: names, Attributes reaching the
  * core's parameters (validated), and randomness from ns-3 streams.
@@ -56,7 +57,7 @@ TEST(FedMoeAlignmentPolicy, CreatesEveryPolicyByName)
 
 TEST(FedMoeAlignmentPolicy, AttributesReachTheCoreAndAreValidated)
 {
-    Ptr<LoadBalancedAlignmentPolicy> policy = CreateObject<LoadBalancedAlignmentPolicy>();
+    Ptr<FedMoeLoadBalancedPolicy> policy = CreateObject<FedMoeLoadBalancedPolicy>();
     DoubleValue v;
     policy->GetAttribute("UsageWeight", v);
     EXPECT_EQ(v.Get(), sched::LoadBalancedParameters().usageWeight);
@@ -77,7 +78,7 @@ TEST(FedMoeAlignmentPolicy, AttributesReachTheCoreAndAreValidated)
     policy->GetAttribute("UsageWeight", v);
     EXPECT_EQ(v.Get(), 0.8); // a rejected value changes nothing
 
-    Ptr<MinCostFlowAlignmentPolicy> mcf = CreateObject<MinCostFlowAlignmentPolicy>();
+    Ptr<FedMoeMinCostFlowPolicy> mcf = CreateObject<FedMoeMinCostFlowPolicy>();
     mcf->SetAttribute("SlotSlack", UintegerValue(0));
     UintegerValue u;
     mcf->GetAttribute("SlotSlack", u);
@@ -89,7 +90,7 @@ TEST(FedMoeAlignmentPolicy, AttributesReachTheCoreAndAreValidated)
 
 TEST(FedMoeAlignmentPolicy, ConfigDefaultsApplyToNewObjects)
 {
-    Config::SetDefault("ns3::ChannelAwareAlignmentPolicy::LatencyWeight", DoubleValue(2.5));
+    Config::SetDefault("ns3::FedMoeChannelAwarePolicy::LatencyWeight", DoubleValue(2.5));
     Ptr<FedMoeAlignmentPolicy> policy = FedMoeAlignmentPolicy::Create("channel-aware");
     DoubleValue v;
     policy->GetAttribute("LatencyWeight", v);

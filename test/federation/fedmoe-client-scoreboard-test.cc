@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeClientScoreboard: the announced capacity is what the scheduler sees;
  * observed goodput and RTT replace the nominal figures only once measured;

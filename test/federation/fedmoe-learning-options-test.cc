@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The learning options reach a federated run end to end: fedmoe-wifi-edge
  * run with small settings (p2p, 4 clients, 3 rounds, 500 test samples) and

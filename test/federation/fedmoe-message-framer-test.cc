@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeMessageFramer: messages rebuilt from a stream cut anywhere; bad
  * bytes rejected, never trusted.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoePayload: HELLO / ASSIGN / UPDATE round trips, and decoding that
  * rejects every malformed input with a reason instead of trusting it.

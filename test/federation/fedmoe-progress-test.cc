@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeProgress: the progress line and its ETA, with a hand-driven clock.
  */

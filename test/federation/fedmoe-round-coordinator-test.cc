@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeRoundCoordinator: whole rounds without a network. Made-up arrivals
  * go in; out come the dropped clients, a global model aggregated from the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Federated rounds end to end on a small p2p star (synthetic data, 4 clients,
  * 4 experts, 3 rounds): the bytes on the wire are the codec's, the global

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * A small federated MoE scenario for the federation tests: synthetic data,
  * a point-to-point star (or a Wi-Fi cell at given distances), identical
@@ -9,10 +10,10 @@
 
 #include "ns3/boolean.h"
 #include "ns3/config.h"
-#include "ns3/device-catalog.h"
+#include "ns3/fedmoe-device-catalog.h"
 #include "ns3/double.h"
-#include "ns3/edge-device-profile.h"
-#include "ns3/edge-network-helper.h"
+#include "ns3/fedmoe-device-profile.h"
+#include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/fedmoe-helper.h"
 #include "ns3/fedmoe-server-application.h"
 #include "ns3/node-container.h"
@@ -40,7 +41,7 @@ struct ScenarioOptions
     std::string policy = "load-balanced"; //!< alignment policy
     uint32_t hidden = 8;                  //!< expert width
     uint32_t features = 16;               //!< synthetic features
-    double computeEfficiency = 1.0;       //!< ComputeModel Efficiency (small: slow devices)
+    double computeEfficiency = 1.0;       //!< FedMoeComputeModel Efficiency (small: slow devices)
 };
 
 /// The small model every scenario uses.
@@ -74,7 +75,7 @@ class Scenario
         devices.Create(o.clients);
         for (uint32_t i = 0; i < o.clients; ++i)
         {
-            auto profile = ns3::DeviceCatalog::CreateProfile("raspberry-pi-4");
+            auto profile = ns3::FedMoeDeviceCatalog::CreateProfile("raspberry-pi-4");
             devices.Get(i)->AggregateObject(profile);
         }
         if (o.wifi)
@@ -125,7 +126,7 @@ class Scenario
     ScenarioOptions options;     //!< as built
     ns3::NodeContainer server;   //!< the server node
     ns3::NodeContainer devices;  //!< the clients' nodes
-    ns3::EdgeNetworkHelper edge; //!< the network
+    ns3::FedMoeEdgeNetworkHelper edge; //!< the network
     ns3::FedMoeHelper fed;       //!< the run
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The transport seam: FedMoeServerApplication runs whole rounds through a
  * FedMoeServerTransport that is not TCP (a loopback written here, standing in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fedmoe-strategy-comparison end to end on a small synthetic setting: one
  * comparison.csv row per policy x seed x variant (with and without the

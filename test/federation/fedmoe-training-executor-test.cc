@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeTrainingExecutor: a precomputed result equals training the job at
  * receipt; a different (tampered) ASSIGN or shard gets its own, freshly
@@ -7,7 +8,7 @@
 
 #include "fedmoe-scenario.h"
 
-#include "ns3/federated-moe.h"
+#include "fedmoe/learning/federated-moe.h"
 #include "ns3/fedmoe-job-messages.h"
 #include "ns3/fedmoe-payload.h"
 #include "ns3/fedmoe-training-executor.h"

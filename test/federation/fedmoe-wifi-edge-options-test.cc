@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fedmoe-wifi-edge: bad options stop the program with a clear error (naming
  * the value and what is allowed) and a non-zero exit code, before anything is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * RunProgram: runs a built example program (build/bin/NAME ARGS) and returns
  * its exit code and output, for tests of the examples' command lines.

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of the merge rules against hand-computed values.
  */
 
-#include "ns3/aggregator.h"
+#include "fedmoe/learning/aggregator.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of Dataset: synthetic set, CIFAR-10 binary files, Fashion-MNIST, errors.
  */
 
-#include "ns3/dataset.h"
+#include "fedmoe/learning/dataset.h"
 
 #include <gtest/gtest.h>
 

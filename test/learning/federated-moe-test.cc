@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of the learning facade on the synthetic set: real learning, routing
  * restricted to assigned experts, per-expert FedAvg against hand-computed
  * means, determinism, parallel = sequential, bad input rejected.
  */
 
-#include "ns3/evaluator.h"
-#include "ns3/federated-moe.h"
-#include "ns3/tensor-codec.h"
+#include "fedmoe/learning/evaluator.h"
+#include "fedmoe/learning/federated-moe.h"
+#include "fedmoe/learning/tensor-codec.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of MlpMoeKernel: its gradients and losses equal autograd's on
  * MoeNetwork::Forward for several routing configurations, it leaves the
  * unallowed experts alone, and its routing counts are those worked out by hand.
  */
 
-#include "ns3/mlp-moe-kernel.h"
+#include "fedmoe/learning/mlp-moe-kernel.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of MoeNetwork: routing restricted to allowed experts, renormalised
  * weights, gradients only for the allowed experts, alignment term, learning.
  */
 
-#include "ns3/dataset.h"
-#include "ns3/moe-network.h"
+#include "fedmoe/learning/dataset.h"
+#include "fedmoe/learning/moe-network.h"
 
 #include <gtest/gtest.h>
 

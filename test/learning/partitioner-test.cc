@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of Partitioner: complete, disjoint, deterministic, skewed as asked.
  */
 
-#include "ns3/partitioner.h"
+#include "fedmoe/learning/partitioner.h"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of the server optimizer against hand-computed FedAvg, FedAvgM and
  * FedAdam steps, and of its use in FederatedMoe::Aggregate.
  */
 
-#include "ns3/federated-moe.h"
-#include "ns3/server-optimizer.h"
-#include "ns3/tensor-codec.h"
+#include "fedmoe/learning/federated-moe.h"
+#include "fedmoe/learning/server-optimizer.h"
+#include "fedmoe/learning/tensor-codec.h"
 
 #include <gtest/gtest.h>
 

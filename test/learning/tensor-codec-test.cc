@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * TensorCodec: exact fp32 round trip, bounded fp16/int8 error, byte counts
  * by formula, corrupted or mismatched bytes rejected.
  */
 
-#include "ns3/moe-network.h"
-#include "ns3/tensor-codec.h"
+#include "fedmoe/learning/moe-network.h"
+#include "fedmoe/learning/tensor-codec.h"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of AlignmentInput validation (through every policy) and Assignment helpers.
  */
 
 #include "scheduling-test-instances.h"
 
-#include "ns3/alignment-input.h"
-#include "ns3/alignment-policy-factory.h"
+#include "fedmoe/scheduling/alignment-input.h"
+#include "fedmoe/scheduling/alignment-policy-factory.h"
 
 #include <gtest/gtest.h>
 

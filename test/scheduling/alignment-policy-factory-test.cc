@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of CreateAlignmentPolicy: every name, and a clear error for others.
  */
 
-#include "ns3/alignment-policy-factory.h"
+#include "fedmoe/scheduling/alignment-policy-factory.h"
 
 #include <gtest/gtest.h>
 

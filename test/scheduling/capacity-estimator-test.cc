@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of CapacityEstimator: capacity from memory, hand-computed round times
  * from nominal and observed figures, completion-time calibration, errors.
  */
 
-#include "ns3/capacity-estimator.h"
+#include "fedmoe/scheduling/capacity-estimator.h"
 
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of ChannelAwarePolicy: the deadline is never broken when a feasible
  * set exists, feasible clients take part, coverage, slow links penalised,
@@ -6,8 +7,8 @@
 
 #include "scheduling-test-instances.h"
 
-#include "ns3/channel-aware-policy.h"
-#include "ns3/load-balanced-policy.h"
+#include "fedmoe/scheduling/channel-aware-policy.h"
+#include "fedmoe/scheduling/load-balanced-policy.h"
 
 #include <gtest/gtest.h>
 

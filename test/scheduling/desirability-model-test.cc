@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of DesirabilityModel: hand-computed scores, usage and slot penalties,
  * the objective and its lexicographic order.
  */
 
-#include "ns3/desirability-model.h"
+#include "fedmoe/scheduling/desirability-model.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of ExpertUsageTracker: hand-computed EMA and load-balance figures.
  */
 
-#include "ns3/expert-usage-tracker.h"
+#include "fedmoe/scheduling/expert-usage-tracker.h"
 
 #include <gtest/gtest.h>
 

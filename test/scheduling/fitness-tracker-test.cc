@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of FitnessTracker: hand-computed EMA and decay values, layout, errors.
  */
 
-#include "ns3/fitness-tracker.h"
+#include "fedmoe/scheduling/fitness-tracker.h"
 
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of GreedyPolicy: top fitness, reproducible ties, concentration on a
  * popular expert.
@@ -5,8 +6,8 @@
 
 #include "scheduling-test-instances.h"
 
-#include "ns3/expert-usage-tracker.h"
-#include "ns3/greedy-policy.h"
+#include "fedmoe/scheduling/expert-usage-tracker.h"
+#include "fedmoe/scheduling/greedy-policy.h"
 
 #include <gtest/gtest.h>
 

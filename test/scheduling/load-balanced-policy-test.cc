@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of LoadBalancedPolicy: capacity and trainer limits, coverage, spreading
  * a popular expert, projected usage, determinism, parameter errors.
@@ -5,9 +6,9 @@
 
 #include "scheduling-test-instances.h"
 
-#include "ns3/expert-usage-tracker.h"
-#include "ns3/greedy-policy.h"
-#include "ns3/load-balanced-policy.h"
+#include "fedmoe/scheduling/expert-usage-tracker.h"
+#include "fedmoe/scheduling/greedy-policy.h"
+#include "fedmoe/scheduling/load-balanced-policy.h"
 
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of MinCostFlowPolicy: never worse than the sequential policies on the
  * same objective and constraints, exact on a hand-made instance, capacity,
@@ -6,10 +7,10 @@
 
 #include "scheduling-test-instances.h"
 
-#include "ns3/channel-aware-policy.h"
-#include "ns3/desirability-model.h"
-#include "ns3/load-balanced-policy.h"
-#include "ns3/min-cost-flow-policy.h"
+#include "fedmoe/scheduling/channel-aware-policy.h"
+#include "fedmoe/scheduling/desirability-model.h"
+#include "fedmoe/scheduling/load-balanced-policy.h"
+#include "fedmoe/scheduling/min-cost-flow-policy.h"
 
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of ParticipationSelector: availability, fraction, count, fastest,
  * determinism, errors.
@@ -5,7 +6,7 @@
 
 #include "scheduling-test-instances.h"
 
-#include "ns3/participation-selector.h"
+#include "fedmoe/scheduling/participation-selector.h"
 
 #include <gtest/gtest.h>
 

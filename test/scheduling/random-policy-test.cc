@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of RandomPolicy: capacity, uniformity, determinism per seed.
  */
 
 #include "scheduling-test-instances.h"
 
-#include "ns3/random-policy.h"
+#include "fedmoe/scheduling/random-policy.h"
 
 #include <gtest/gtest.h>
 

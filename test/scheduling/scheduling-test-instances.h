@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Random and hand-made alignment instances and property checks shared by the
  * scheduling tests.
@@ -6,8 +7,8 @@
 #ifndef FEDMOE_TEST_SCHEDULING_TEST_INSTANCES_H
 #define FEDMOE_TEST_SCHEDULING_TEST_INSTANCES_H
 
-#include "ns3/alignment-input.h"
-#include "ns3/capacity-estimator.h"
+#include "fedmoe/scheduling/alignment-input.h"
+#include "fedmoe/scheduling/capacity-estimator.h"
 
 #include <gtest/gtest.h>
 

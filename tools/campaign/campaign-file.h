@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Campaign: what a campaign file (JSON) says — the program, its fixed flags,
  * the swept parameters (lists or ranges) and the seeds — read and validated

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fedmoe-sweep: run a campaign (a grid of runs of an ns-3 program) on this
  * machine or as a Slurm array job, and build its tables and plots.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Grid: a campaign expanded into runs (every combination of the swept values,
  * times the seeds), each with a stable id: a short hash of its parameters.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * LocalRunner: runs a campaign's runs on this machine, N at a time, skipping
  * the runs already complete (resume), recording every run's outcome, and

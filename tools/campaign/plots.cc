@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Plots: gnuplot scripts with datablocks, one line per policy.
  */

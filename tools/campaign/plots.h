@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Plots: gnuplot scripts (PNG) of final accuracy and simulated
  * time-to-target vs. each swept numeric parameter, one line per policy, with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Child processes for the campaign runner: start a program with its output
  * going to a log file, wait for children, and run a program to capture its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The program a campaign runs: find it (a name in the build's bin/ or a
  * path) and check, through its ns-3 --PrintHelp output, that it takes every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * CampaignResults: the outcome of every run of a campaign, read from the run
  * folders, written as campaign.csv (one row per run) and campaign-summary.csv

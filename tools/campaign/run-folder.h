@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * RunFolder: the folder of one run, OUT/runs/<id>/, and what is in it:
  * params.json (written before the run), log.txt (the program's stdout and

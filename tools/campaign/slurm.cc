@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Slurm: the array job, its submission and its tasks.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Slurm: a campaign's pending runs as a Slurm array job (one array task per
  * run, the same run folders as a local campaign), its submission with

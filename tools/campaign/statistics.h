@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Mean and 95 % confidence interval (Student t) of a sample.
  */

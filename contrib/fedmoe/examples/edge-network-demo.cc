@@ -1,21 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * edge-network-demo: an edge server and N heterogeneous devices (drawn from
- * the DeviceCatalog) on an 802.11ax cell or a point-to-point star; every
+ * the FedMoeDeviceCatalog) on an 802.11ax cell or a point-to-point star; every
  * device uploads a payload to the server over TCP, and the table shows what
- * the server's ChannelEstimator observed per device.
+ * the server's FedMoeChannelEstimator observed per device.
  *
  *   ./fedmoe run edge-network-demo -- --clients=8 --distanceMax=60 --pcap=true
  */
 
 #include "ns3/boolean.h"
-#include "ns3/channel-estimator.h"
-#include "ns3/channel-probe.h"
+#include "ns3/fedmoe-channel-estimator.h"
+#include "ns3/fedmoe-channel-probe.h"
 #include "ns3/command-line.h"
 #include "ns3/config.h"
-#include "ns3/device-population.h"
+#include "ns3/fedmoe-device-population.h"
 #include "ns3/double.h"
-#include "ns3/edge-device-profile.h"
-#include "ns3/edge-network-helper.h"
+#include "ns3/fedmoe-device-profile.h"
+#include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
@@ -37,7 +38,7 @@ namespace
 /// Ends the simulation once every device's upload has arrived (beacons would
 /// otherwise keep a Wi-Fi simulation going until the stop time).
 void
-StopWhenDone(Ptr<ChannelProbe> probe, uint32_t /* client */, uint64_t /* bytes */,
+StopWhenDone(Ptr<FedMoeChannelProbe> probe, uint32_t /* client */, uint64_t /* bytes */,
              Time /* duration */)
 {
     if (probe->AllComplete())
@@ -85,7 +86,7 @@ main(int argc, char** argv)
                  distanceMax);
     cmd.AddValue("payloadBytes", "Bytes each device uploads (>= 1)", payloadBytes);
     cmd.AddValue("topology", "wifi (802.11ax cell) or p2p (star from device profiles)", topology);
-    cmd.AddValue("mix", "Tier mix tier=weight,... over the DeviceCatalog", mix);
+    cmd.AddValue("mix", "Tier mix tier=weight,... over the FedMoeDeviceCatalog", mix);
     cmd.AddValue("spread", "Lognormal sigma of per-device figures (>= 0)", spread);
     cmd.AddValue("lossModel", "Wi-Fi propagation loss model TypeId", lossModel);
     cmd.AddValue("exponent", "Path-loss exponent (LogDistance only)", exponent);
@@ -129,8 +130,8 @@ main(int argc, char** argv)
     server.Create(1);
     NodeContainer devices;
     devices.Create(clients);
-    EdgeNetworkHelper edge;
-    auto population = CreateObject<DevicePopulation>();
+    FedMoeEdgeNetworkHelper edge;
+    auto population = CreateObject<FedMoeDevicePopulation>();
     try
     {
         population->SetAttribute("Mix", StringValue(mix));
@@ -169,7 +170,7 @@ main(int argc, char** argv)
         edge.EnableAscii(outDir + "/edge");
     }
 
-    auto estimator = CreateObject<ChannelEstimator>();
+    auto estimator = CreateObject<FedMoeChannelEstimator>();
     std::vector<Ipv4Address> serverAddresses;
     for (uint32_t i = 0; i < clients; ++i)
     {
@@ -179,7 +180,7 @@ main(int argc, char** argv)
             estimator->ConnectWifiPhy(i, edge.GetClientPhy(i), edge.GetApAddress());
         }
     }
-    auto probe = CreateObject<ChannelProbe>();
+    auto probe = CreateObject<FedMoeChannelProbe>();
     probe->SetAttribute("PayloadBytes", UintegerValue(payloadBytes));
     probe->SetAttribute("Sequential", BooleanValue(sequential));
     // Stations need a moment to associate with the AP before sending.
@@ -196,8 +197,8 @@ main(int argc, char** argv)
     uint32_t incomplete = 0;
     for (uint32_t i = 0; i < clients; ++i)
     {
-        auto profile = devices.Get(i)->GetObject<EdgeDeviceProfile>();
-        const ChannelEstimate e = estimator->GetEstimate(i);
+        auto profile = devices.Get(i)->GetObject<FedMoeDeviceProfile>();
+        const FedMoeChannelEstimate e = estimator->GetEstimate(i);
         const auto durations = probe->GetDurations(i);
         const double where = topology == "wifi" ? edge.GetDistance(i)
                                                 : profile->GetUplinkRate().GetBitRate() / 1e6;

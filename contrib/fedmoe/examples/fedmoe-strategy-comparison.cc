@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fedmoe-strategy-comparison: the source paper's Fig. 3 experiment. Non-IID
  * clients (a few classes each), small experts that cannot each learn the

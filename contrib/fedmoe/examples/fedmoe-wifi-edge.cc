@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fedmoe-wifi-edge: federated MoE training at a Wi-Fi 6 edge. One edge server
- * at the access point, heterogeneous devices (DevicePopulation) at random
+ * at the access point, heterogeneous devices (FedMoeDevicePopulation) at random
  * distances, 8 experts with top-2 routing, Fashion-MNIST with 2 classes per
  * client, the channel-aware alignment policy. Real training (LibTorch), real
  * bytes over simulated TCP; timing from the network and the devices' compute.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeHelper: the learning core, shards, executor, server and clients of a
  * federated MoE run in one Install call.
@@ -6,7 +7,7 @@
 #include "fedmoe-helper.h"
 
 #include "ns3/boolean.h"
-#include "ns3/compute-model.h"
+#include "ns3/fedmoe-compute-model.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/pointer.h"
@@ -82,7 +83,7 @@ FedMoeHelper::FedMoeHelper()
 {
     m_serverFactory.SetTypeId("ns3::FedMoeServerApplication");
     m_clientFactory.SetTypeId("ns3::FedMoeClientApplication");
-    m_computeFactory.SetTypeId("ns3::ComputeModel");
+    m_computeFactory.SetTypeId("ns3::FedMoeComputeModel");
     m_executorFactory.SetTypeId("ns3::FedMoeTrainingExecutor");
 }
 
@@ -226,7 +227,7 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
         client->SetAttribute("ClientId", UintegerValue(i));
         client->SetAttribute("Remote", AddressValue(serverAddresses[i]));
         client->SetAttribute("Port", port);
-        client->SetAttribute("ComputeModel", PointerValue(m_computeFactory.Create<ComputeModel>()));
+        client->SetAttribute("FedMoeComputeModel", PointerValue(m_computeFactory.Create<FedMoeComputeModel>()));
         client->SetExecutor(m_executor);
         client->SetShard(m_shards[i]);
         clients.Get(i)->AddApplication(client);
@@ -297,12 +298,12 @@ FedMoeHelper::ConnectSinks()
 }
 
 ApplicationContainer
-FedMoeHelper::Install(const EdgeNetworkHelper& edge)
+FedMoeHelper::Install(const FedMoeEdgeNetworkHelper& edge)
 {
-    if (edge.GetTopology() == EdgeNetworkHelper::NONE)
+    if (edge.GetTopology() == FedMoeEdgeNetworkHelper::NONE)
     {
         throw std::invalid_argument(
-            "FedMoeHelper::Install: the EdgeNetworkHelper has built no topology yet");
+            "FedMoeHelper::Install: the FedMoeEdgeNetworkHelper has built no topology yet");
     }
     NodeContainer clients = edge.GetClients();
     std::vector<Ipv4Address> addresses;
@@ -311,7 +312,7 @@ FedMoeHelper::Install(const EdgeNetworkHelper& edge)
         addresses.push_back(edge.GetServerAddress(i));
     }
     ApplicationContainer apps = Install(edge.GetServer(), clients, addresses);
-    if (edge.GetTopology() == EdgeNetworkHelper::WIFI)
+    if (edge.GetTopology() == FedMoeEdgeNetworkHelper::WIFI)
     {
         for (uint32_t i = 0; i < clients.GetN(); ++i)
         {

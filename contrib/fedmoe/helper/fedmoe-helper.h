@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeHelper: installs a federated MoE run on nodes built by
- * EdgeNetworkHelper (or any nodes with IPv4): the learning core, the clients'
+ * FedMoeEdgeNetworkHelper (or any nodes with IPv4): the learning core, the clients'
  * shards, the training executor, the server application and one client
  * application per device.
  */
@@ -10,8 +11,8 @@
 
 #include "ns3/application-container.h"
 #include "ns3/attribute.h"
-#include "ns3/edge-network-helper.h"
-#include "ns3/federated-moe.h"
+#include "ns3/fedmoe-edge-network-helper.h"
+#include "fedmoe/learning/federated-moe.h"
 #include "ns3/fedmoe-client-application.h"
 #include "ns3/fedmoe-learning-options.h"
 #include "ns3/fedmoe-progress.h"
@@ -22,7 +23,7 @@
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
-#include "ns3/partitioner.h"
+#include "fedmoe/learning/partitioner.h"
 
 #include <memory>
 #include <string>
@@ -32,11 +33,11 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-helper
  * \brief Installs the server and the clients of a federated MoE run.
  *
  * \code
- *   EdgeNetworkHelper edge;
+ *   FedMoeEdgeNetworkHelper edge;
  *   edge.InstallWifi(server, devices);
  *   FedMoeHelper fed;
  *   fed.SetModelOptions(model);            // data set, experts, top-k, ...
@@ -99,7 +100,7 @@ class FedMoeHelper
      */
     void SetClientAttribute(const std::string& name, const AttributeValue& value);
     /**
-     * \brief Set an attribute of every client's ComputeModel.
+     * \brief Set an attribute of every client's FedMoeComputeModel.
      * \param name attribute name
      * \param value its value
      */
@@ -133,12 +134,12 @@ class FedMoeHelper
                                  const std::vector<Ipv4Address>& serverAddresses);
 
     /**
-     * \brief Install on the topology an EdgeNetworkHelper built; also gives the
+     * \brief Install on the topology an FedMoeEdgeNetworkHelper built; also gives the
      *        server the distances and (Wi-Fi) the stations' SNR.
      * \param edge the built topology
      * \return the server application first, then the clients in order
      */
-    ApplicationContainer Install(const EdgeNetworkHelper& edge);
+    ApplicationContainer Install(const FedMoeEdgeNetworkHelper& edge);
 
     /**
      * \brief Fix the random streams of the server, the policy, the clients and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeScenario: option flags, their checks, and the build and run of the
  * standard scenario.
@@ -9,10 +10,10 @@
 
 #include "ns3/boolean.h"
 #include "ns3/config.h"
-#include "ns3/device-population.h"
+#include "ns3/fedmoe-device-population.h"
 #include "ns3/double.h"
-#include "ns3/edge-device-profile.h"
-#include "ns3/edge-network-helper.h"
+#include "ns3/fedmoe-device-profile.h"
+#include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/fedmoe-alignment-policy.h"
 #include "ns3/fedmoe-helper.h"
 #include "ns3/fedmoe-learning-options.h"
@@ -236,7 +237,7 @@ FedMoeScenario::AddCommandLineValues(CommandLine& cmd)
     cmd.AddValue("lossExponent", "Log-distance path-loss exponent (> 0)", lossExponent);
     cmd.AddValue("errorRate", "Packet error rate of each p2p link, [0, 1)", errorRate);
     cmd.AddValue("bandwidthScale", "Multiplies the devices' link rates (> 0)", bandwidthScale);
-    cmd.AddValue("mix", "Device tier mix tier=weight,... over the DeviceCatalog", mix);
+    cmd.AddValue("mix", "Device tier mix tier=weight,... over the FedMoeDeviceCatalog", mix);
     for (const auto& alias : Aliases())
     {
         const TypeId::AttributeInformation info = LookupAttribute(alias.path);
@@ -418,11 +419,11 @@ FedMoeScenario::Run() const
     server.Create(1);
     NodeContainer devices;
     devices.Create(clients);
-    EdgeNetworkHelper edge;
+    FedMoeEdgeNetworkHelper edge;
     FedMoeHelper fed;
     try
     {
-        auto population = CreateObject<DevicePopulation>();
+        auto population = CreateObject<FedMoeDevicePopulation>();
         population->SetAttribute("Mix", StringValue(mix));
         population->AssignStreams(10);
         for (const auto& profile : population->Install(devices))

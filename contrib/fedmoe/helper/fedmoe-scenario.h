@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeScenario: the standard fedmoe scenario (an edge server, a population
  * of heterogeneous devices on Wi-Fi or a p2p star, a federated MoE) built
@@ -18,7 +19,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-helper
  * \brief What a scenario run produced (besides the files in outDir).
  */
 struct FedMoeScenarioResult
@@ -46,7 +47,7 @@ struct FedMoeScenarioResult
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-helper
  * \brief A short command-line flag that is another name for an Attribute.
  */
 struct FedMoeFlagAlias
@@ -58,7 +59,7 @@ struct FedMoeFlagAlias
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-helper
  * \brief The standard scenario: its network (a field per knob) and its run;
  *        every model, training, data, partition, codec, aggregation and round
  *        knob is an Attribute, reached by a short flag that aliases it.
@@ -92,7 +93,7 @@ class FedMoeScenario
     double lossExponent = 3.0;            //!< log-distance path-loss exponent
     double errorRate = 0.0;               //!< p2p per-link packet error rate
     double bandwidthScale = 1.0;          //!< multiplies device link rates
-    /// Device tier mix over the DeviceCatalog.
+    /// Device tier mix over the FedMoeDeviceCatalog.
     std::string mix = "mcu-sensor=1,raspberry-pi-4=2,jetson-nano=1,midrange-phone=2,laptop=1";
 
     /** \return the flag -> attribute table (every short flag that is an attribute) */

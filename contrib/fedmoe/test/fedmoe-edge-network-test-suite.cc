@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The ns-3 TestSuite "fedmoe-edge-network": the edge networks beyond a static
  * Wi-Fi cell: LTE near/edge goodput and reported SINR, two cells, LOS/NLOS
@@ -9,14 +10,14 @@
 #include "fedmoe-test-util.h"
 
 #include "ns3/boolean.h"
-#include "ns3/channel-estimator.h"
-#include "ns3/channel-probe.h"
-#include "ns3/compute-model.h"
+#include "ns3/fedmoe-channel-estimator.h"
+#include "ns3/fedmoe-channel-probe.h"
+#include "ns3/fedmoe-compute-model.h"
 #include "ns3/config.h"
-#include "ns3/device-catalog.h"
+#include "ns3/fedmoe-device-catalog.h"
 #include "ns3/double.h"
-#include "ns3/edge-device-profile.h"
-#include "ns3/edge-network-helper.h"
+#include "ns3/fedmoe-device-profile.h"
+#include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/fedmoe-helper.h"
 #include "ns3/fedmoe-server-application.h"
 #include "ns3/lte-ue-net-device.h"
@@ -74,15 +75,15 @@ class FedmoeLteNearEdgeTestCase : public TestCase
         server.Create(1);
         NodeContainer clients;
         clients.Create(2);
-        EdgeNetworkHelper edge;
+        FedMoeEdgeNetworkHelper edge;
         edge.SetDistances({100.0, 2000.0});
         edge.Lte().SetChannelCondition("ns3::AlwaysLosChannelConditionModel");
         edge.Lte().SetShadowing(false);
         edge.InstallLte(server.Get(0), clients);
         edge.AssignStreams(100);
-        auto estimator = CreateObject<ChannelEstimator>();
+        auto estimator = CreateObject<FedMoeChannelEstimator>();
         edge.ConnectChannelEstimator(estimator);
-        auto probe = CreateObject<ChannelProbe>();
+        auto probe = CreateObject<FedMoeChannelProbe>();
         probe->SetAttribute("PayloadBytes", UintegerValue(200000));
         probe->SetAttribute("Sequential", BooleanValue(true));
         probe->Install(server.Get(0), clients, {edge.GetServerAddress(0), edge.GetServerAddress(1)},
@@ -91,8 +92,8 @@ class FedmoeLteNearEdgeTestCase : public TestCase
         Simulator::Run();
 
         NS_TEST_ASSERT_MSG_EQ(probe->AllComplete(), true, "both transfers complete");
-        const ChannelEstimate near = estimator->GetEstimate(0);
-        const ChannelEstimate edgeUe = estimator->GetEstimate(1);
+        const FedMoeChannelEstimate near = estimator->GetEstimate(0);
+        const FedMoeChannelEstimate edgeUe = estimator->GetEstimate(1);
         NS_TEST_EXPECT_MSG_GT(near.goodputBps, edgeUe.goodputBps * 1.5, "near vs edge goodput");
         NS_TEST_EXPECT_MSG_GT(near.snrDb, edgeUe.snrDb + 30.0, "near vs edge SINR");
         Simulator::Destroy();
@@ -119,7 +120,7 @@ class FedmoeLteTwoCellsTestCase : public TestCase
         server.Create(1);
         NodeContainer clients;
         clients.Create(4);
-        EdgeNetworkHelper edge;
+        FedMoeEdgeNetworkHelper edge;
         edge.SetDistances({50.0, 80.0, 120.0, 150.0});
         edge.Lte().SetEnbs(2, 500.0);
         edge.Lte().SetShadowing(false);
@@ -130,7 +131,7 @@ class FedmoeLteTwoCellsTestCase : public TestCase
         {
             addresses.push_back(edge.GetServerAddress(i));
         }
-        auto probe = CreateObject<ChannelProbe>();
+        auto probe = CreateObject<FedMoeChannelProbe>();
         probe->SetAttribute("PayloadBytes", UintegerValue(50000));
         probe->Install(server.Get(0), clients, addresses, nullptr, Seconds(0.3));
         Simulator::Stop(Seconds(3));
@@ -153,7 +154,7 @@ class FedmoeLteTwoCellsTestCase : public TestCase
 
 /**
  * \ingroup fedmoe-tests
- * \brief LTE: the SINR a UE reports reaches the ChannelEstimator, at the
+ * \brief LTE: the SINR a UE reports reaches the FedMoeChannelEstimator, at the
  *        value the link budget gives.
  *
  * Downlink (DL EARFCN 100, 2120 MHz), UE 100 m from the eNB, LOS, no
@@ -167,7 +168,7 @@ class FedmoeLteSinrTestCase : public TestCase
 {
   public:
     FedmoeLteSinrTestCase()
-        : TestCase("lte: the UE's reported SINR reaches the ChannelEstimator (49.7 dB at 100 m)")
+        : TestCase("lte: the UE's reported SINR reaches the FedMoeChannelEstimator (49.7 dB at 100 m)")
     {
     }
 
@@ -178,18 +179,18 @@ class FedmoeLteSinrTestCase : public TestCase
         server.Create(1);
         NodeContainer clients;
         clients.Create(1);
-        EdgeNetworkHelper edge;
+        FedMoeEdgeNetworkHelper edge;
         edge.SetDistances({100.0});
         edge.Lte().SetChannelCondition("ns3::AlwaysLosChannelConditionModel");
         edge.Lte().SetShadowing(false);
         edge.Lte().SetSinrReportPeriod(MilliSeconds(10));
         edge.InstallLte(server.Get(0), clients);
-        auto estimator = CreateObject<ChannelEstimator>();
+        auto estimator = CreateObject<FedMoeChannelEstimator>();
         edge.ConnectChannelEstimator(estimator);
         Simulator::Stop(Seconds(0.5));
         Simulator::Run();
 
-        const ChannelEstimate e = estimator->GetEstimate(0);
+        const FedMoeChannelEstimate e = estimator->GetEstimate(0);
         // One report per 10 ms for 0.5 s, from the first subframe on.
         NS_TEST_EXPECT_MSG_GT_OR_EQ(e.snrSamples, 40u, "SINR reports");
         NS_TEST_EXPECT_MSG_EQ_TOL(e.snrDb, 49.7, 0.5, "SINR from the link budget");
@@ -227,7 +228,7 @@ class FedmoeLteConditionUpdateTestCase : public TestCase
         server.Create(1);
         NodeContainer clients;
         clients.Create(1);
-        EdgeNetworkHelper edge;
+        FedMoeEdgeNetworkHelper edge;
         edge.SetDistances({150.0});
         edge.Lte().SetChannelCondition("ns3::ThreeGppUmaChannelConditionModel");
         edge.Lte().SetConditionUpdatePeriod(period);
@@ -235,7 +236,7 @@ class FedmoeLteConditionUpdateTestCase : public TestCase
         edge.Lte().SetSinrReportPeriod(MilliSeconds(10));
         edge.InstallLte(server.Get(0), clients);
         edge.AssignStreams(100);
-        auto estimator = CreateObject<ChannelEstimator>();
+        auto estimator = CreateObject<FedMoeChannelEstimator>();
         estimator->SetSmoothing(1.0);
         std::vector<double> samples;
         estimator->TraceConnectWithoutContext("Updated", MakeBoundCallback(&RecordSnr, &samples));
@@ -296,13 +297,13 @@ class FedmoeLteOutputsTestCase : public TestCase
         clients.Create(1);
         const std::string prefix = CreateTempDirFilename("fedmoe-lte");
         {
-            EdgeNetworkHelper edge;
+            FedMoeEdgeNetworkHelper edge;
             edge.SetDistances({100.0});
             edge.InstallLte(server.Get(0), clients);
             edge.EnablePcap(prefix);
             edge.Lte().EnableStats(prefix);
             edge.EnableNetAnim(prefix + ".xml");
-            auto probe = CreateObject<ChannelProbe>();
+            auto probe = CreateObject<FedMoeChannelProbe>();
             probe->SetAttribute("PayloadBytes", UintegerValue(100000));
             probe->Install(server.Get(0), clients, {edge.GetServerAddress(0)}, nullptr,
                            Seconds(0.3));
@@ -356,7 +357,7 @@ class FedmoeWifiMovingAwayTestCase : public TestCase
         server.Create(1);
         NodeContainer clients;
         clients.Create(1);
-        EdgeNetworkHelper edge;
+        FedMoeEdgeNetworkHelper edge;
         edge.SetDistances({5.0});
         edge.SetRemoteStationManager("ns3::IdealWifiManager");
         edge.SetRtsCts(true);
@@ -365,7 +366,7 @@ class FedmoeWifiMovingAwayTestCase : public TestCase
         edge.InstallWifi(server.Get(0), clients);
         edge.AssignStreams(100);
         std::vector<TransferSample> samples;
-        auto probe = CreateObject<ChannelProbe>();
+        auto probe = CreateObject<FedMoeChannelProbe>();
         probe->SetAttribute("PayloadBytes", UintegerValue(1000000));
         probe->SetAttribute("Transfers", UintegerValue(100));
         probe->TraceConnectWithoutContext("TransferDone",
@@ -415,7 +416,7 @@ class FedmoeMobilityModelsTestCase : public TestCase
             server.Create(1);
             NodeContainer clients;
             clients.Create(2);
-            EdgeNetworkHelper edge;
+            FedMoeEdgeNetworkHelper edge;
             edge.SetDistances({10.0, 20.0});
             edge.Mobility().SetModel(model);
             edge.Mobility().SetSpeed(2.0);
@@ -470,17 +471,17 @@ class FedmoeWifiFadingTestCase : public TestCase
         server.Create(1);
         NodeContainer clients;
         clients.Create(1);
-        EdgeNetworkHelper edge;
+        FedMoeEdgeNetworkHelper edge;
         edge.SetDistances({20.0});
         edge.SetFading(fading);
         edge.InstallWifi(server.Get(0), clients);
         edge.AssignStreams(100);
-        auto estimator = CreateObject<ChannelEstimator>();
+        auto estimator = CreateObject<FedMoeChannelEstimator>();
         estimator->SetSmoothing(1.0);
         std::vector<double> samples;
         estimator->TraceConnectWithoutContext("Updated", MakeBoundCallback(&RecordSnr, &samples));
         edge.ConnectChannelEstimator(estimator);
-        auto probe = CreateObject<ChannelProbe>();
+        auto probe = CreateObject<FedMoeChannelProbe>();
         probe->SetAttribute("PayloadBytes", UintegerValue(100000));
         probe->Install(server.Get(0), clients, {edge.GetServerAddress(0)}, nullptr, Seconds(0.5));
         Simulator::Stop(Seconds(1.5));
@@ -547,17 +548,17 @@ class FedmoeP2pRateFactorTestCase : public TestCase
         clients.Create(2);
         for (uint32_t i = 0; i < 2; ++i)
         {
-            auto profile = CreateObject<EdgeDeviceProfile>();
+            auto profile = CreateObject<FedMoeDeviceProfile>();
             profile->SetUplinkRate(DataRate("10Mbps"));
             profile->SetDownlinkRate(DataRate("10Mbps"));
             profile->SetLatency(MilliSeconds(5));
             clients.Get(i)->AggregateObject(profile);
         }
-        EdgeNetworkHelper edge;
+        FedMoeEdgeNetworkHelper edge;
         edge.SetRateFactors({1.0, 0.5});
         edge.InstallPointToPoint(server.Get(0), clients);
-        auto estimator = CreateObject<ChannelEstimator>();
-        auto probe = CreateObject<ChannelProbe>();
+        auto estimator = CreateObject<FedMoeChannelEstimator>();
+        auto probe = CreateObject<FedMoeChannelProbe>();
         probe->SetAttribute("PayloadBytes", UintegerValue(500000));
         probe->SetAttribute("Sequential", BooleanValue(true));
         probe->Install(server.Get(0), clients, {edge.GetServerAddress(0), edge.GetServerAddress(1)},
@@ -569,7 +570,7 @@ class FedmoeP2pRateFactorTestCase : public TestCase
         const double full = estimator->GetEstimate(0).goodputBps;
         const double half = estimator->GetEstimate(1).goodputBps;
         NS_TEST_EXPECT_MSG_EQ_TOL(half / full, 0.51, 0.05, "goodput ratio");
-        NS_TEST_EXPECT_MSG_EQ(clients.Get(1)->GetObject<EdgeDeviceProfile>()->GetUplinkRate(),
+        NS_TEST_EXPECT_MSG_EQ(clients.Get(1)->GetObject<FedMoeDeviceProfile>()->GetUplinkRate(),
                               DataRate("10Mbps"), "the announced rate is unchanged");
         Simulator::Destroy();
     }

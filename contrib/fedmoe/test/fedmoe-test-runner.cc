@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Runs the module's ns-3 TestSuites (e.g. --suite=fedmoe) with ns-3's own
  * test runner, so they are part of CTest beside the GoogleTest suites.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The ns-3 TestSuite "fedmoe": the edge device model on real simulated
  * networks (compute time, profile validation, TCP over point-to-point against
@@ -10,14 +11,14 @@
 #include "fedmoe-test-util.h"
 
 #include "ns3/boolean.h"
-#include "ns3/channel-estimator.h"
-#include "ns3/channel-probe.h"
-#include "ns3/compute-model.h"
+#include "ns3/fedmoe-channel-estimator.h"
+#include "ns3/fedmoe-channel-probe.h"
+#include "ns3/fedmoe-compute-model.h"
 #include "ns3/config.h"
-#include "ns3/device-catalog.h"
+#include "ns3/fedmoe-device-catalog.h"
 #include "ns3/double.h"
-#include "ns3/edge-device-profile.h"
-#include "ns3/edge-network-helper.h"
+#include "ns3/fedmoe-device-profile.h"
+#include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/fedmoe-helper.h"
 #include "ns3/fedmoe-server-application.h"
 #include "ns3/lte-ue-net-device.h"
@@ -47,16 +48,16 @@ class FedmoeComputeTimeTestCase : public TestCase
 {
   public:
     FedmoeComputeTimeTestCase()
-        : TestCase("ComputeModel: 2e9 FLOPs at 10 GFLOPs per s take 0.2 s")
+        : TestCase("FedMoeComputeModel: 2e9 FLOPs at 10 GFLOPs per s take 0.2 s")
     {
     }
 
   private:
     void DoRun() override
     {
-        auto profile = CreateObject<EdgeDeviceProfile>();
+        auto profile = CreateObject<FedMoeDeviceProfile>();
         profile->SetComputeGflops(10.0);
-        auto model = CreateObject<ComputeModel>();
+        auto model = CreateObject<FedMoeComputeModel>();
         NS_TEST_ASSERT_MSG_EQ(model->GetComputeTime(profile, 2e9), Seconds(0.2), "no occupancy");
         // Half the device busy: 2e9 / (10e9 x 0.5) = 0.4 s.
         NS_TEST_ASSERT_MSG_EQ(model->GetComputeTime(profile, 2e9, 0.5), Seconds(0.4),
@@ -72,14 +73,14 @@ class FedmoeProfileValidationTestCase : public TestCase
 {
   public:
     FedmoeProfileValidationTestCase()
-        : TestCase("EdgeDeviceProfile: negative, zero and out-of-range values are rejected")
+        : TestCase("FedMoeDeviceProfile: negative, zero and out-of-range values are rejected")
     {
     }
 
   private:
     void DoRun() override
     {
-        auto p = CreateObject<EdgeDeviceProfile>();
+        auto p = CreateObject<FedMoeDeviceProfile>();
         std::string msg;
         try
         {
@@ -161,19 +162,19 @@ class FedmoeP2pTcpTestCase : public TestCase
         server.Create(1);
         NodeContainer clients;
         clients.Create(1);
-        auto profile = CreateObject<EdgeDeviceProfile>();
+        auto profile = CreateObject<FedMoeDeviceProfile>();
         profile->SetUplinkRate(DataRate("10Mbps"));
         profile->SetDownlinkRate(DataRate("10Mbps"));
         profile->SetLatency(MilliSeconds(5));
         clients.Get(0)->AggregateObject(profile);
 
-        EdgeNetworkHelper edge;
+        FedMoeEdgeNetworkHelper edge;
         edge.InstallPointToPoint(server.Get(0), clients);
         uint64_t wireBytes = 0;
         edge.GetClientDevices().Get(0)->TraceConnectWithoutContext(
             "PhyTxEnd", MakeBoundCallback(&CountBytes, &wireBytes));
-        auto estimator = CreateObject<ChannelEstimator>();
-        auto probe = CreateObject<ChannelProbe>();
+        auto estimator = CreateObject<FedMoeChannelEstimator>();
+        auto probe = CreateObject<FedMoeChannelProbe>();
         probe->SetAttribute("PayloadBytes", UintegerValue(1000000));
         probe->SetAttribute("Transfers", UintegerValue(5));
         probe->Install(server.Get(0), clients, {edge.GetServerAddress(0)}, estimator, Seconds(1));
@@ -194,7 +195,7 @@ class FedmoeP2pTcpTestCase : public TestCase
         NS_TEST_EXPECT_MSG_GT_OR_EQ(total, busy * 0.999, "faster than the bytes on the wire");
         NS_TEST_EXPECT_MSG_LT_OR_EQ(total, busy + recoveryIdleMax,
                                     "link idle for more than one RTT per recovery episode");
-        const ChannelEstimate e = estimator->GetEstimate(0);
+        const FedMoeChannelEstimate e = estimator->GetEstimate(0);
         const double idealGoodput = 8e6 / ideal;
         NS_TEST_ASSERT_MSG_EQ(e.transferSamples, 5u, "one sample per transfer");
         NS_TEST_EXPECT_MSG_LT_OR_EQ(e.goodputBps, idealGoodput * 1.0001, "goodput above ideal");
@@ -230,16 +231,16 @@ class FedmoeWifiNearFarTestCase : public TestCase
         server.Create(1);
         NodeContainer clients;
         clients.Create(2);
-        EdgeNetworkHelper edge;
+        FedMoeEdgeNetworkHelper edge;
         edge.SetDistances({5.0, 40.0});
         edge.InstallWifi(server.Get(0), clients);
         edge.AssignStreams(100);
-        auto estimator = CreateObject<ChannelEstimator>();
+        auto estimator = CreateObject<FedMoeChannelEstimator>();
         for (uint32_t i = 0; i < 2; ++i)
         {
             estimator->ConnectWifiPhy(i, edge.GetClientPhy(i), edge.GetApAddress());
         }
-        auto probe = CreateObject<ChannelProbe>();
+        auto probe = CreateObject<FedMoeChannelProbe>();
         probe->SetAttribute("PayloadBytes", UintegerValue(300000));
         // One after the other, so each goodput is its own link's, not a share.
         probe->SetAttribute("Sequential", BooleanValue(true));
@@ -249,8 +250,8 @@ class FedmoeWifiNearFarTestCase : public TestCase
         Simulator::Run();
 
         NS_TEST_ASSERT_MSG_EQ(probe->AllComplete(), true, "both transfers complete");
-        const ChannelEstimate near = estimator->GetEstimate(0);
-        const ChannelEstimate far = estimator->GetEstimate(1);
+        const FedMoeChannelEstimate near = estimator->GetEstimate(0);
+        const FedMoeChannelEstimate far = estimator->GetEstimate(1);
         NS_TEST_EXPECT_MSG_GT(near.goodputBps, far.goodputBps, "near vs far goodput");
         NS_TEST_EXPECT_MSG_GT(near.snrSamples, 0u, "SNR observed");
         NS_TEST_EXPECT_MSG_GT(near.snrDb, far.snrDb + 20.0, "log-distance: 30 log10(8) = 27 dB");
@@ -277,13 +278,13 @@ class FedmoePcapTestCase : public TestCase
         server.Create(1);
         NodeContainer clients;
         clients.Create(1);
-        clients.Get(0)->AggregateObject(CreateObject<EdgeDeviceProfile>());
-        EdgeNetworkHelper edge;
+        clients.Get(0)->AggregateObject(CreateObject<FedMoeDeviceProfile>());
+        FedMoeEdgeNetworkHelper edge;
         edge.InstallPointToPoint(server.Get(0), clients);
         const std::string prefix = CreateTempDirFilename("fedmoe-edge");
         edge.EnablePcap(prefix);
         edge.EnableAscii(prefix);
-        auto probe = CreateObject<ChannelProbe>();
+        auto probe = CreateObject<FedMoeChannelProbe>();
         probe->SetAttribute("PayloadBytes", UintegerValue(20000));
         probe->Install(server.Get(0), clients, {edge.GetServerAddress(0)}, nullptr, Seconds(0.1));
         Simulator::Run();
@@ -340,14 +341,14 @@ class FedmoeRoundsTestCase : public TestCase
         clients.Create(3);
         for (uint32_t i = 0; i < 3; ++i)
         {
-            auto profile = DeviceCatalog::CreateProfile("raspberry-pi-4");
+            auto profile = FedMoeDeviceCatalog::CreateProfile("raspberry-pi-4");
             if (i == 2)
             {
                 profile->SetComputeGflops(profile->GetComputeGflops() / 10);
             }
             clients.Get(i)->AggregateObject(profile);
         }
-        EdgeNetworkHelper edge;
+        FedMoeEdgeNetworkHelper edge;
         edge.InstallPointToPoint(server.Get(0), clients);
         fedmoe::learning::ModelOptions model;
         model.dataset = "synthetic";

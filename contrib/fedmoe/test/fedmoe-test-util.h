@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Helpers shared by the fedmoe module's ns-3 TestSuites: file sizes and line
  * counts, byte counters and transfer/SNR recorders for trace sinks, and a
@@ -7,9 +8,9 @@
 #ifndef FEDMOE_TEST_UTIL_H
 #define FEDMOE_TEST_UTIL_H
 
-#include "ns3/channel-estimator.h"
+#include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/config.h"
-#include "ns3/edge-network-helper.h"
+#include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/nstime.h"
 #include "ns3/packet.h"
 #include "ns3/uinteger.h"
@@ -80,7 +81,7 @@ struct TransferSample
 
 /// Records each of client 0's transfers with its distance at the end.
 inline void
-RecordTransfer(std::vector<TransferSample>* samples, const EdgeNetworkHelper* edge, uint32_t client,
+RecordTransfer(std::vector<TransferSample>* samples, const FedMoeEdgeNetworkHelper* edge, uint32_t client,
                uint64_t bytes, Time duration)
 {
     if (client == 0)
@@ -91,7 +92,7 @@ RecordTransfer(std::vector<TransferSample>* samples, const EdgeNetworkHelper* ed
 
 /// Records every SNR value an estimator with Smoothing 1 reports (raw samples).
 inline void
-RecordSnr(std::vector<double>* samples, uint32_t /* peer */, const ChannelEstimate& e)
+RecordSnr(std::vector<double>* samples, uint32_t /* peer */, const FedMoeChannelEstimate& e)
 {
     if (e.snrSamples > samples->size())
     {

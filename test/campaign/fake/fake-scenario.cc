@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fedmoe-fake-scenario: a stand-in for a fedmoe scenario in the campaign
  * tests. Takes ns-3-style flags (--key=value, --PrintHelp), writes a

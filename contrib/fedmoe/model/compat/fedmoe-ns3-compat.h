@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * What differs between the ns-3 releases fedmoe builds against (Debian 12's
  * ns-3 3.37, Debian 13's 3.43), in one place. Everything else in the module

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The scheduling core's alignment policies as ns-3 Objects.
  */
 
 #include "fedmoe-alignment-policy.h"
 
-#include "ns3/alignment-policy-factory.h"
+#include "fedmoe/scheduling/alignment-policy-factory.h"
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
@@ -18,11 +19,11 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("FedMoeAlignmentPolicy");
 
 NS_OBJECT_ENSURE_REGISTERED(FedMoeAlignmentPolicy);
-NS_OBJECT_ENSURE_REGISTERED(RandomAlignmentPolicy);
-NS_OBJECT_ENSURE_REGISTERED(GreedyAlignmentPolicy);
-NS_OBJECT_ENSURE_REGISTERED(LoadBalancedAlignmentPolicy);
-NS_OBJECT_ENSURE_REGISTERED(ChannelAwareAlignmentPolicy);
-NS_OBJECT_ENSURE_REGISTERED(MinCostFlowAlignmentPolicy);
+NS_OBJECT_ENSURE_REGISTERED(FedMoeRandomPolicy);
+NS_OBJECT_ENSURE_REGISTERED(FedMoeGreedyPolicy);
+NS_OBJECT_ENSURE_REGISTERED(FedMoeLoadBalancedPolicy);
+NS_OBJECT_ENSURE_REGISTERED(FedMoeChannelAwarePolicy);
+NS_OBJECT_ENSURE_REGISTERED(FedMoeMinCostFlowPolicy);
 
 namespace sched = fedmoe::scheduling;
 
@@ -84,23 +85,23 @@ FedMoeAlignmentPolicy::Create(const std::string& name)
 {
     if (name == "random")
     {
-        return CreateObject<RandomAlignmentPolicy>();
+        return CreateObject<FedMoeRandomPolicy>();
     }
     if (name == "greedy")
     {
-        return CreateObject<GreedyAlignmentPolicy>();
+        return CreateObject<FedMoeGreedyPolicy>();
     }
     if (name == "load-balanced")
     {
-        return CreateObject<LoadBalancedAlignmentPolicy>();
+        return CreateObject<FedMoeLoadBalancedPolicy>();
     }
     if (name == "channel-aware")
     {
-        return CreateObject<ChannelAwareAlignmentPolicy>();
+        return CreateObject<FedMoeChannelAwarePolicy>();
     }
     if (name == "min-cost-flow")
     {
-        return CreateObject<MinCostFlowAlignmentPolicy>();
+        return CreateObject<FedMoeMinCostFlowPolicy>();
     }
     std::string allowed;
     for (const auto& n : Names())
@@ -111,33 +112,33 @@ FedMoeAlignmentPolicy::Create(const std::string& name)
 }
 
 TypeId
-RandomAlignmentPolicy::GetTypeId()
+FedMoeRandomPolicy::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::RandomAlignmentPolicy")
+    static TypeId tid = TypeId("ns3::FedMoeRandomPolicy")
                             .SetParent<FedMoeAlignmentPolicy>()
                             .SetGroupName("FedMoe")
-                            .AddConstructor<RandomAlignmentPolicy>();
+                            .AddConstructor<FedMoeRandomPolicy>();
     return tid;
 }
 
 const sched::AlignmentPolicy&
-RandomAlignmentPolicy::GetCore() const
+FedMoeRandomPolicy::GetCore() const
 {
     return m_core;
 }
 
 TypeId
-GreedyAlignmentPolicy::GetTypeId()
+FedMoeGreedyPolicy::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::GreedyAlignmentPolicy")
+    static TypeId tid = TypeId("ns3::FedMoeGreedyPolicy")
                             .SetParent<FedMoeAlignmentPolicy>()
                             .SetGroupName("FedMoe")
-                            .AddConstructor<GreedyAlignmentPolicy>();
+                            .AddConstructor<FedMoeGreedyPolicy>();
     return tid;
 }
 
 const sched::AlignmentPolicy&
-GreedyAlignmentPolicy::GetCore() const
+FedMoeGreedyPolicy::GetCore() const
 {
     return m_core;
 }
@@ -199,10 +200,10 @@ AddChannelWeightAttributes(TypeId tid, const Params& defaults)
 } // namespace
 
 TypeId
-LoadBalancedAlignmentPolicy::GetTypeId()
+FedMoeLoadBalancedPolicy::GetTypeId()
 {
-    using P = LoadBalancedAlignmentPolicy;
-    static TypeId tid = AddWeightAttributes<P>(TypeId("ns3::LoadBalancedAlignmentPolicy")
+    using P = FedMoeLoadBalancedPolicy;
+    static TypeId tid = AddWeightAttributes<P>(TypeId("ns3::FedMoeLoadBalancedPolicy")
                                                    .SetParent<FedMoeAlignmentPolicy>()
                                                    .SetGroupName("FedMoe")
                                                    .AddConstructor<P>(),
@@ -211,10 +212,10 @@ LoadBalancedAlignmentPolicy::GetTypeId()
 }
 
 TypeId
-ChannelAwareAlignmentPolicy::GetTypeId()
+FedMoeChannelAwarePolicy::GetTypeId()
 {
-    using P = ChannelAwareAlignmentPolicy;
-    static TypeId tid = AddChannelWeightAttributes<P>(TypeId("ns3::ChannelAwareAlignmentPolicy")
+    using P = FedMoeChannelAwarePolicy;
+    static TypeId tid = AddChannelWeightAttributes<P>(TypeId("ns3::FedMoeChannelAwarePolicy")
                                                           .SetParent<FedMoeAlignmentPolicy>()
                                                           .SetGroupName("FedMoe")
                                                           .AddConstructor<P>(),
@@ -223,12 +224,12 @@ ChannelAwareAlignmentPolicy::GetTypeId()
 }
 
 TypeId
-MinCostFlowAlignmentPolicy::GetTypeId()
+FedMoeMinCostFlowPolicy::GetTypeId()
 {
-    using P = MinCostFlowAlignmentPolicy;
+    using P = FedMoeMinCostFlowPolicy;
     using Params = sched::MinCostFlowParameters;
     static TypeId tid
-        = AddChannelWeightAttributes<P>(TypeId("ns3::MinCostFlowAlignmentPolicy")
+        = AddChannelWeightAttributes<P>(TypeId("ns3::FedMoeMinCostFlowPolicy")
                                             .SetParent<FedMoeAlignmentPolicy>()
                                             .SetGroupName("FedMoe")
                                             .AddConstructor<P>(),

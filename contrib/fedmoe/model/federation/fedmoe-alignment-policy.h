@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The scheduling core's alignment policies as ns-3 Objects, so scenario
  * scripts and command lines configure them the ns-3 way, e.g.
- * --ns3::LoadBalancedAlignmentPolicy::UsageWeight=0.8.
+ * --ns3::FedMoeLoadBalancedPolicy::UsageWeight=0.8.
  *
  * The five wrappers are thin (an Attribute per parameter, forwarding to the
  * core's validated parameter struct) and share one idea, so they share one
@@ -11,12 +12,12 @@
 #ifndef FEDMOE_ALIGNMENT_POLICY_H
 #define FEDMOE_ALIGNMENT_POLICY_H
 
-#include "ns3/channel-aware-policy.h"
-#include "ns3/greedy-policy.h"
-#include "ns3/load-balanced-policy.h"
-#include "ns3/min-cost-flow-policy.h"
+#include "fedmoe/scheduling/channel-aware-policy.h"
+#include "fedmoe/scheduling/greedy-policy.h"
+#include "fedmoe/scheduling/load-balanced-policy.h"
+#include "fedmoe/scheduling/min-cost-flow-policy.h"
 #include "ns3/object.h"
-#include "ns3/random-policy.h"
+#include "fedmoe/scheduling/random-policy.h"
 #include "ns3/random-variable-stream.h"
 
 #include <random>
@@ -27,7 +28,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Base of the ns-3 faces of the alignment policies: decides, each
  * round, which experts every participant trains.
  *
@@ -84,7 +85,7 @@ class FedMoeAlignmentPolicy : public Object
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Common code of the wrappers whose core policy has a parameter struct.
  * \tparam Core the scheduling-core policy
  * \tparam Params its parameter struct
@@ -173,10 +174,10 @@ class FedMoeParameterisedPolicy : public FedMoeAlignmentPolicy
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Uniformly random experts up to capacity (the paper's first baseline).
  */
-class RandomAlignmentPolicy : public FedMoeAlignmentPolicy
+class FedMoeRandomPolicy : public FedMoeAlignmentPolicy
 {
   public:
     /**
@@ -193,10 +194,10 @@ class RandomAlignmentPolicy : public FedMoeAlignmentPolicy
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Highest fitness only (the paper's second baseline).
  */
-class GreedyAlignmentPolicy : public FedMoeAlignmentPolicy
+class FedMoeGreedyPolicy : public FedMoeAlignmentPolicy
 {
   public:
     /**
@@ -213,10 +214,10 @@ class GreedyAlignmentPolicy : public FedMoeAlignmentPolicy
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The paper's composite desirability (+fitness, -projected usage).
  */
-class LoadBalancedAlignmentPolicy
+class FedMoeLoadBalancedPolicy
     : public FedMoeParameterisedPolicy<fedmoe::scheduling::LoadBalancedPolicy,
                                        fedmoe::scheduling::LoadBalancedParameters>
 {
@@ -229,10 +230,10 @@ class LoadBalancedAlignmentPolicy
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Load-balanced plus the channel: latency penalty and the round deadline.
  */
-class ChannelAwareAlignmentPolicy
+class FedMoeChannelAwarePolicy
     : public FedMoeParameterisedPolicy<fedmoe::scheduling::ChannelAwarePolicy,
                                        fedmoe::scheduling::ChannelAwareParameters>
 {
@@ -245,10 +246,10 @@ class ChannelAwareAlignmentPolicy
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The channel-aware objective solved globally as a min-cost flow.
  */
-class MinCostFlowAlignmentPolicy
+class FedMoeMinCostFlowPolicy
     : public FedMoeParameterisedPolicy<fedmoe::scheduling::MinCostFlowPolicy,
                                        fedmoe::scheduling::MinCostFlowParameters>
 {

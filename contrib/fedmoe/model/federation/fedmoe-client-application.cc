@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeClientApplication: HELLO, then per ASSIGN: train (through the
  * executor), wait the compute time, upload the UPDATE.
@@ -66,12 +67,12 @@ FedMoeClientApplication::GetTypeId()
                             BooleanValue(true),
                             MakeBooleanAccessor(&FedMoeClientApplication::m_giveUpPastDeadline),
                             MakeBooleanChecker())
-              .AddAttribute("ComputeModel",
+              .AddAttribute("FedMoeComputeModel",
                             "Turns the FLOPs of local training into simulated time "
                             "(null: training takes no simulated time).",
                             PointerValue(),
                             MakePointerAccessor(&FedMoeClientApplication::m_computeModel),
-                            MakePointerChecker<ComputeModel>())
+                            MakePointerChecker<FedMoeComputeModel>())
               .AddTraceSource("AssignReceived", "An ASSIGN was read: round, client, payload bytes.",
                               MakeTraceSourceAccessor(&FedMoeClientApplication::m_assignReceived),
                               "ns3::FedMoeClientApplication::MessageCallback")
@@ -147,7 +148,7 @@ FedMoeClientApplication::GetClientId() const
     return m_clientId;
 }
 
-Ptr<EdgeDeviceProfile>
+Ptr<FedMoeDeviceProfile>
 FedMoeClientApplication::GetProfile() const
 {
     if (m_profile)
@@ -155,7 +156,7 @@ FedMoeClientApplication::GetProfile() const
         return m_profile;
     }
     Ptr<Node> node = GetNode();
-    return node ? node->GetObject<EdgeDeviceProfile>() : nullptr;
+    return node ? node->GetObject<FedMoeDeviceProfile>() : nullptr;
 }
 
 Ptr<Socket>
@@ -204,12 +205,12 @@ void
 FedMoeClientApplication::StartApplication()
 {
     NS_LOG_FUNCTION(this);
-    m_profile = GetNode()->GetObject<EdgeDeviceProfile>();
+    m_profile = GetNode()->GetObject<FedMoeDeviceProfile>();
     if (!m_profile)
     {
         NS_LOG_WARN("client " << m_clientId
-                              << ": no EdgeDeviceProfile on its node; reporting the default one");
-        m_profile = CreateObject<EdgeDeviceProfile>();
+                              << ": no FedMoeDeviceProfile on its node; reporting the default one");
+        m_profile = CreateObject<FedMoeDeviceProfile>();
     }
     if (!m_executor)
     {

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeClientApplication: an edge device taking part in federated MoE
  * training: says HELLO with its profile, receives ASSIGNs, gets the training
  * result of exactly the job it received, holds it back for the compute time
- * its ComputeModel gives, and uploads the UPDATE.
+ * its FedMoeComputeModel gives, and uploads the UPDATE.
  */
 
 #ifndef FEDMOE_CLIENT_APPLICATION_H
@@ -16,8 +17,8 @@
 
 #include "ns3/address.h"
 #include "ns3/application.h"
-#include "ns3/compute-model.h"
-#include "ns3/edge-device-profile.h"
+#include "ns3/fedmoe-compute-model.h"
+#include "ns3/fedmoe-device-profile.h"
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/random-variable-stream.h"
@@ -33,17 +34,17 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The client side of a federated round.
  *
  * On start it connects to Remote:Port over TCP (retrying every RetryInterval
- * until the server answers) and sends HELLO with the EdgeDeviceProfile
+ * until the server answers) and sends HELLO with the FedMoeDeviceProfile
  * aggregated to its node. Each ASSIGN is read through a FedMoeMessageFramer
  * (bad bytes are rejected and traced, never trusted). Per ASSIGN the client
  * is offline with probability 1 - availability (the profile's, drawn from an
  * ns-3 stream: reproducible per seed) and then ignores it. Otherwise it asks
  * the FedMoeTrainingExecutor for the result of the job the ASSIGN describes,
- * waits the ComputeModel's time for the FLOPs done and sends the UPDATE.
+ * waits the FedMoeComputeModel's time for the FLOPs done and sends the UPDATE.
  * A new ASSIGN abandons the previous round's work if it is still computing.
  * Stopping the application closes the connection (the device leaves); a
  * connection that breaks (TCP gives up) is re-established and HELLO sent again.
@@ -79,7 +80,7 @@ class FedMoeClientApplication : public Application
     uint32_t GetClientId() const;
 
     /** \return the profile the client reports (its node's, or a default one) */
-    Ptr<EdgeDeviceProfile> GetProfile() const;
+    Ptr<FedMoeDeviceProfile> GetProfile() const;
 
     /** \return the connected socket (null before connecting) */
     Ptr<Socket> GetSocket() const;
@@ -162,10 +163,10 @@ class FedMoeClientApplication : public Application
     Time m_retryInterval;                          //!< between connection attempts
     bool m_useAvailability;                        //!< draw offline rounds
     bool m_giveUpPastDeadline;                     //!< skip an upload that cannot make it
-    Ptr<ComputeModel> m_computeModel;              //!< FLOPs -> time
+    Ptr<FedMoeComputeModel> m_computeModel;              //!< FLOPs -> time
     Ptr<UniformRandomVariable> m_availabilityRng;  //!< offline draws
     Ptr<FedMoeTrainingExecutor> m_executor;        //!< training results
-    Ptr<EdgeDeviceProfile> m_profile;              //!< reported profile
+    Ptr<FedMoeDeviceProfile> m_profile;              //!< reported profile
     std::vector<int64_t> m_shard;                  //!< training data
     Ptr<Socket> m_socket;                          //!< connection to the server
     bool m_connected{false};                       //!< connection established

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeClientScoreboard: what the server knows of each client (the capacity
  * it announced, whether it is connected, fitness and usage scores, completion
@@ -10,11 +11,11 @@
 
 #include "fedmoe-recorder.h"
 
-#include "ns3/alignment-input.h"
-#include "ns3/capacity-estimator.h"
-#include "ns3/expert-usage-tracker.h"
-#include "ns3/federated-moe.h"
-#include "ns3/fitness-tracker.h"
+#include "fedmoe/scheduling/alignment-input.h"
+#include "fedmoe/scheduling/capacity-estimator.h"
+#include "fedmoe/scheduling/expert-usage-tracker.h"
+#include "fedmoe/learning/federated-moe.h"
+#include "fedmoe/scheduling/fitness-tracker.h"
 
 #include <cstdint>
 #include <functional>
@@ -28,7 +29,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief What was observed of one direction of a client's link (a copy of
  *        the transport's estimate); a figure with 0 samples is unknown.
  */
@@ -44,7 +45,7 @@ struct FedMoeLinkObservation
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief What the server knows of one client that announced itself.
  */
 struct FedMoeClientState
@@ -58,7 +59,7 @@ struct FedMoeClientState
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief How one participant of a round fared, for the completion ratios.
  */
 struct FedMoeCompletion
@@ -69,7 +70,7 @@ struct FedMoeCompletion
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The server's knowledge of its clients, and the scheduler's input from it.
  *
  * Clients announce themselves (Announce) and come and go (SetConnected); the

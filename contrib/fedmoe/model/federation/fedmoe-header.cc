@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeHeader: the header every fedmoe message starts with on the wire.
  */

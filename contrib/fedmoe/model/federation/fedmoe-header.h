@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeHeader: the header every fedmoe message starts with on the wire.
  */
@@ -15,7 +16,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The kinds of fedmoe messages.
  */
 enum class FedMoeMessageType : uint8_t
@@ -26,7 +27,7 @@ enum class FedMoeMessageType : uint8_t
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The name of a message type ("HELLO", ...), or "UNKNOWN(n)".
  * \param type the type
  * \return its name
@@ -34,7 +35,7 @@ enum class FedMoeMessageType : uint8_t
 std::string ToString(FedMoeMessageType type);
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Why a message read from the wire was rejected.
  */
 enum class FedMoeRejection : uint8_t
@@ -50,7 +51,7 @@ enum class FedMoeRejection : uint8_t
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The name of a rejection reason ("BAD_MAGIC", ...).
  * \param reason the reason
  * \return its name
@@ -58,7 +59,7 @@ enum class FedMoeRejection : uint8_t
 std::string ToString(FedMoeRejection reason);
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The header that starts every fedmoe message.
  *
  * Layout (network byte order, 24 bytes):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeJobMessages: the mapping between the messages of a round (ASSIGN,
  * UPDATE) and the learning core's job and result. Plain C++.
@@ -8,7 +9,7 @@
 
 #include "fedmoe-payload.h"
 
-#include "ns3/federated-moe.h"
+#include "fedmoe/learning/federated-moe.h"
 
 #include <cstdint>
 #include <vector>
@@ -17,7 +18,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief What an ASSIGN asks of the learning core, and what an UPDATE carries back.
  */
 class FedMoeJobMessages

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The learning core's options as ns-3 Objects: one attribute per field, the
  * field's default as the attribute's.

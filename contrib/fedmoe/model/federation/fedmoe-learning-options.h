@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The learning core's options as ns-3 Objects, so that scenario scripts,
  * command lines (--ns3::FedMoeModel::Experts=16), Config::SetDefault and
@@ -13,15 +14,15 @@
 #ifndef FEDMOE_LEARNING_OPTIONS_H
 #define FEDMOE_LEARNING_OPTIONS_H
 
-#include "ns3/federated-moe.h"
+#include "fedmoe/learning/federated-moe.h"
 #include "ns3/object.h"
-#include "ns3/partitioner.h"
+#include "fedmoe/learning/partitioner.h"
 
 namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Attribute accessors of the fields of an option struct.
  * \tparam Options the learning core's option struct
  */
@@ -70,7 +71,7 @@ class FedMoeOptionsObject : public Object
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The model and its data: data set, experts, top-k, expert kind,
  *        codec precision, evaluation (fedmoe::learning::ModelOptions).
  */
@@ -85,7 +86,7 @@ class FedMoeModel : public FedMoeOptionsObject<fedmoe::learning::ModelOptions>
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief How a client trains locally: optimizer, step size, batch, loss
  *        weights (fedmoe::learning::TrainOptions).
  */
@@ -100,7 +101,7 @@ class FedMoeTraining : public FedMoeOptionsObject<fedmoe::learning::TrainOptions
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief How the training set is split over the clients: iid, classes,
  *        dirichlet or quantity (fedmoe::learning::PartitionOptions; the
  *        number of shards is the number of clients installed).
@@ -116,7 +117,7 @@ class FedMoePartition : public FedMoeOptionsObject<fedmoe::learning::PartitionOp
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief How the server merges updates: the gate, the rule per expert and
  *        the server optimizer (fedmoe::learning::AggregationOptions).
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeMessageFramer: rebuilds fedmoe messages from a TCP byte stream.
  */

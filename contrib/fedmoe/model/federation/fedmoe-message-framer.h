@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeMessageFramer: rebuilds fedmoe messages from a TCP byte stream.
  */
@@ -17,7 +18,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief One message off the wire: its header and its payload bytes.
  */
 struct FedMoeMessage
@@ -27,7 +28,7 @@ struct FedMoeMessage
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Rebuilds messages (FedMoeHeader + payload) from the byte stream of a
  * TCP socket, which delivers them cut at arbitrary points.
  *

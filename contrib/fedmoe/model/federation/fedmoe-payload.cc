@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The payloads of fedmoe messages (HELLO, ASSIGN, UPDATE) and their
  * bounds-checked encoding.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The payloads of fedmoe messages (HELLO, ASSIGN, UPDATE) and their
  * bounds-checked encoding.
@@ -6,7 +7,7 @@
 #ifndef FEDMOE_PAYLOAD_H
 #define FEDMOE_PAYLOAD_H
 
-#include "ns3/capacity-estimator.h"
+#include "fedmoe/scheduling/capacity-estimator.h"
 
 #include <cstdint>
 #include <string>
@@ -15,11 +16,11 @@
 namespace ns3
 {
 
-/** \ingroup fedmoe \brief Bytes as they travel. */
+/** \ingroup fedmoe-federation \brief Bytes as they travel. */
 using FedMoeBytes = std::vector<uint8_t>;
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief HELLO: a client's self-reported capacity profile.
  */
 struct FedMoeHello
@@ -33,7 +34,7 @@ struct FedMoeHello
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief ASSIGN: what a client trains this round, with the parameters to start from.
  */
 struct FedMoeAssign
@@ -47,7 +48,7 @@ struct FedMoeAssign
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief UPDATE: a client's trained parameters and training statistics.
  */
 struct FedMoeUpdate
@@ -63,7 +64,7 @@ struct FedMoeUpdate
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Encodes and decodes message payloads (network byte order).
  *
  * Decoding trusts nothing: every count and length is checked against the

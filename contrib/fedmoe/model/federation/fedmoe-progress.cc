@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeProgress: one line of progress per round on stderr for long runs.
  */

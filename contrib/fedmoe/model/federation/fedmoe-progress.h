@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeProgress: one line of progress per round on stderr for long runs.
  */
@@ -17,7 +18,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Prints "round k/N" lines with simulated time, accuracy and the
  * estimated wall time to go (from the mean wall time per round so far).
  */

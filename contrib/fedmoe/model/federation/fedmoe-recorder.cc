@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeRecorder: writes a run's results (rounds.csv, assignments.csv,
  * clients.csv, summary.json) as DESIGN.md specifies.

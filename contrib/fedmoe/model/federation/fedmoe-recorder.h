@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeRecorder: writes a run's results (rounds.csv, assignments.csv,
  * clients.csv, summary.json) as DESIGN.md specifies.
@@ -6,7 +7,7 @@
 #ifndef FEDMOE_RECORDER_H
 #define FEDMOE_RECORDER_H
 
-#include "ns3/capacity-estimator.h"
+#include "fedmoe/scheduling/capacity-estimator.h"
 
 #include <cstdint>
 #include <fstream>
@@ -19,7 +20,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief One row of rounds.csv.
  */
 struct FedMoeRoundRecord
@@ -38,7 +39,7 @@ struct FedMoeRoundRecord
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief One row of clients.csv: a client's profile and what was observed of it.
  */
 struct FedMoeClientRecord
@@ -56,7 +57,7 @@ struct FedMoeClientRecord
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Writes the result files of one run into an output directory.
  *
  * rounds.csv and assignments.csv are written row by row and flushed, so a run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeRoundCoordinator: plan a round, gather its updates, close it.
  */
@@ -7,8 +8,8 @@
 #include "fedmoe-job-messages.h"
 #include "fedmoe-wall-timer.h"
 
-#include "ns3/capacity-estimator.h"
-#include "ns3/participation-selector.h"
+#include "fedmoe/scheduling/capacity-estimator.h"
+#include "fedmoe/scheduling/participation-selector.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeRoundCoordinator: one federated round as plain C++. Plan: participants
  * -> scheduler input -> policy -> jobs and ASSIGN payloads. Close: updates ->
@@ -12,8 +13,8 @@
 #include "fedmoe-payload.h"
 #include "fedmoe-recorder.h"
 
-#include "ns3/alignment-input.h"
-#include "ns3/federated-moe.h"
+#include "fedmoe/scheduling/alignment-input.h"
+#include "fedmoe/learning/federated-moe.h"
 
 #include <chrono>
 #include <cstdint>
@@ -29,7 +30,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The knobs of a run's rounds (the server's Attributes of the same names).
  */
 struct FedMoeRoundSettings
@@ -57,7 +58,7 @@ struct FedMoeRoundSettings
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief A planned round: who takes part, who trains what, and what to send.
  */
 struct FedMoeRoundPlan
@@ -70,7 +71,7 @@ struct FedMoeRoundPlan
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Whether an UPDATE is wanted, and if not, why.
  */
 struct FedMoeUpdateCheck
@@ -94,7 +95,7 @@ struct FedMoeUpdateCheck
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief What closing a round found.
  */
 struct FedMoeRoundOutcome
@@ -107,7 +108,7 @@ struct FedMoeRoundOutcome
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Runs the rounds of federated MoE training without a network.
  *
  * The caller (the server application, or a test) says when a round starts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeServerApplication: HELLO/ASSIGN/UPDATE through a transport, the round
  * deadline as an event; the rounds themselves are FedMoeRoundCoordinator's.
@@ -48,7 +49,7 @@ DrawSeed(Ptr<UniformRandomVariable> rng)
 
 /// The scoreboard's copy of an estimate.
 FedMoeLinkObservation
-ToObservation(const ChannelEstimate& e)
+ToObservation(const FedMoeChannelEstimate& e)
 {
     FedMoeLinkObservation o;
     o.goodputBps = e.goodputBps;
@@ -262,8 +263,8 @@ FedMoeServerApplication::FedMoeServerApplication()
       m_helloTimeout(Seconds(10)),
       m_stopSimulation(true),
       m_progressEnabled(true),
-      m_uplink(CreateObject<ChannelEstimator>()),
-      m_downlink(CreateObject<ChannelEstimator>()),
+      m_uplink(CreateObject<FedMoeChannelEstimator>()),
+      m_downlink(CreateObject<FedMoeChannelEstimator>()),
       m_participantRng(CreateObject<UniformRandomVariable>()),
       m_seedRng(CreateObject<UniformRandomVariable>())
 {
@@ -312,7 +313,7 @@ FedMoeServerApplication::SetClientDistance(uint32_t client, double metres)
     m_scoreboard.SetDistance(client, metres);
 }
 
-Ptr<ChannelEstimator>
+Ptr<FedMoeChannelEstimator>
 FedMoeServerApplication::GetUplinkEstimator() const
 {
     return m_uplink;
@@ -456,13 +457,13 @@ FedMoeServerApplication::StopApplication()
 }
 
 void
-FedMoeServerApplication::UplinkUpdated(uint32_t client, const ChannelEstimate& estimate)
+FedMoeServerApplication::UplinkUpdated(uint32_t client, const FedMoeChannelEstimate& estimate)
 {
     m_scoreboard.ObserveUplink(client, ToObservation(estimate));
 }
 
 void
-FedMoeServerApplication::DownlinkUpdated(uint32_t client, const ChannelEstimate& estimate)
+FedMoeServerApplication::DownlinkUpdated(uint32_t client, const FedMoeChannelEstimate& estimate)
 {
     m_scoreboard.ObserveDownlink(client, ToObservation(estimate));
 }

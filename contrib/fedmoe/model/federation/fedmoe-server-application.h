@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeServerApplication: the edge server of federated MoE training, as a
  * protocol: HELLO/ASSIGN/UPDATE through a FedMoeServerTransport, the round
@@ -18,7 +19,7 @@
 #include "fedmoe-training-executor.h"
 
 #include "ns3/application.h"
-#include "ns3/channel-estimator.h"
+#include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/random-variable-stream.h"
@@ -34,7 +35,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The server side of federated MoE training (see DESIGN.md, "One round").
  *
  * Clients connect through the Transport (default: TCP on Port) and say HELLO
@@ -82,7 +83,7 @@ class FedMoeServerApplication : public Application
     void SetClientDistance(uint32_t client, double metres);
 
     /** \return the estimator fed with uplink transfers (UPDATEs), RTT and, when connected, SNR */
-    Ptr<ChannelEstimator> GetUplinkEstimator() const;
+    Ptr<FedMoeChannelEstimator> GetUplinkEstimator() const;
 
     /** \return the coordinator of the rounds (null before the application starts) */
     const FedMoeRoundCoordinator* GetCoordinator() const;
@@ -197,8 +198,8 @@ class FedMoeServerApplication : public Application
     void HandleHello(uint32_t link, const FedMoeMessage& message);
     void HandleUpdate(uint32_t link, const FedMoeMessage& message, Time transfer);
     void AssignDelivered(uint32_t round, uint32_t client);
-    void UplinkUpdated(uint32_t client, const ChannelEstimate& estimate);
-    void DownlinkUpdated(uint32_t client, const ChannelEstimate& estimate);
+    void UplinkUpdated(uint32_t client, const FedMoeChannelEstimate& estimate);
+    void DownlinkUpdated(uint32_t client, const FedMoeChannelEstimate& estimate);
     void Reject(uint32_t round, uint32_t client, FedMoeRejection reason, const std::string& detail);
     void Forget(uint32_t link);
 
@@ -280,8 +281,8 @@ class FedMoeServerApplication : public Application
 
     // State
     Ptr<FedMoeTrainingExecutor> m_executor;                //!< training
-    Ptr<ChannelEstimator> m_uplink;                        //!< UPDATE transfers, RTT, SNR
-    Ptr<ChannelEstimator> m_downlink;                      //!< ASSIGN transfers
+    Ptr<FedMoeChannelEstimator> m_uplink;                        //!< UPDATE transfers, RTT, SNR
+    Ptr<FedMoeChannelEstimator> m_downlink;                      //!< ASSIGN transfers
     Ptr<UniformRandomVariable> m_participantRng;           //!< participant draws
     Ptr<UniformRandomVariable> m_seedRng;                  //!< job seeds
     FedMoeClientScoreboard m_scoreboard;                   //!< what is known of the clients

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeServerTransport: how the server reaches its clients. The server
  * application speaks HELLO/ASSIGN/UPDATE through it and never touches a
@@ -25,7 +26,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief The server's side of the links to its clients: whole messages in
  *        and out, with the timing the channel estimates need.
  *

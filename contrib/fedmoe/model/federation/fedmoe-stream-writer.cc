@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeStreamWriter: whole messages fed to a TCP socket as its buffer frees.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeStreamWriter: queues whole messages on a TCP socket and hands them to
  * TCP as its send buffer frees, telling its owner when a message has been
@@ -19,7 +20,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief A send queue in front of a TCP socket.
  *
  * Socket::Send accepts only what fits in the send buffer; messages of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeTcpServerTransport: links as TCP connections, framed messages,
  * transfer times and RTT samples.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeTcpServerTransport: the server's links as TCP connections at packet
  * level (ns-3's TCP over whatever network the scenario built).
@@ -23,7 +24,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief FedMoeServerTransport over TCP: listens on Port; every accepted
  *        connection is a link; a FedMoeMessageFramer per connection cuts the
  *        byte stream into messages, a FedMoeStreamWriter feeds large ones to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeTrainingExecutor: a round's local jobs trained together, handed out
  * by (round, client) when the job received matches the job submitted.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeTrainingExecutor: trains a round's local jobs all at once, over all
  * cores, as soon as the server has encoded the round's ASSIGNs, and hands each
@@ -11,7 +12,7 @@
 
 #include "fedmoe-payload.h"
 
-#include "ns3/federated-moe.h"
+#include "fedmoe/learning/federated-moe.h"
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"
 
@@ -25,7 +26,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Runs the learning core's local training for the clients of a round.
  *
  * The server calls Submit() with every job of a round and the ASSIGN payload

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FedMoeWallTimer: adds the wall-clock time of a scope to a counter, so the
  * applications can say where a run's real time goes (serialisation,
@@ -13,7 +14,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-federation
  * \brief Scope timer: on destruction adds the seconds since construction to a counter.
  */
 class FedMoeWallTimer

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Aggregator: the merge rules, one stacked tensor per parameter.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Aggregator: merges several clients' versions of one parameter list (an
  * expert, the gate or a gate row): weighted FedAvg, coordinate median or
@@ -16,6 +17,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief How versions are merged.
@@ -47,6 +51,7 @@ std::vector<torch::Tensor> MergeParameters(const std::vector<std::vector<torch::
                                            const std::vector<double>& weights, MergeRule rule,
                                            double trim);
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * BlasThreads: dl_iterate_phdr over the loaded objects and dlsym for the
  * OpenBLAS entry points.

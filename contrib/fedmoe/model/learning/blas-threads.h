@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * BlasThreads: which BLAS library the process has loaded, and a way to cap
  * OpenBLAS's own thread pool, without a link-time dependency on OpenBLAS.
@@ -12,6 +13,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief Caps the threads OpenBLAS uses per call (openblas_set_num_threads,
@@ -49,6 +53,7 @@ std::string LoadedBlas();
  */
 bool ReferenceBlasSuspected();
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

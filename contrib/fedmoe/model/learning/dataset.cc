@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Dataset readers: Fashion-MNIST idx (gzip), CIFAR-10 binary, synthetic.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Dataset: a labelled image set held once in memory as tensors (Fashion-MNIST,
  * CIFAR-10 binary batches, or a deterministic synthetic set).
@@ -15,6 +16,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief Samples [N, C, H, W] (float, standardised) and labels [N] (int64).
@@ -60,6 +64,7 @@ struct Dataset
                                  uint64_t noiseSeed);
 };
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Evaluator: the global MoE on a test set: accuracy, loss, and where the
  * gate sends the test data (routing share per expert and its entropy).
@@ -17,6 +18,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief Entropy of a distribution, in bits (zero entries contribute 0).
@@ -36,6 +40,7 @@ double EntropyBits(const std::vector<double>& share);
 Evaluation EvaluateNetwork(MoeNetwork& net, const torch::Tensor& inputs,
                            const torch::Tensor& labels, int64_t batch = 1000);
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

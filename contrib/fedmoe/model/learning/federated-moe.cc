@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FederatedMoe: the data sets, the global model and the LibTorch work behind
  * the torch-free facade.

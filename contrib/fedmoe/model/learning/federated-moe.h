@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FederatedMoe: the learning core as the rest of the system sees it, with no
  * LibTorch type in sight (ns-3 code includes this header). Holds the data
@@ -17,6 +18,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief Data set and model: fixed for a whole run.
@@ -196,6 +200,7 @@ class FederatedMoe
  */
 void ValidateAggregationOptions(const AggregationOptions& options);
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * LocalTrainer: batches in a seeded order, masked routing, SGD or Adam on the
  * gate and the assigned experts only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * LocalTrainer: a client's local training of the gate and its assigned
  * experts on its shard, with the statistics the server's scheduler feeds on.
@@ -18,6 +19,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief What one local training produced, besides the parameters.
@@ -81,6 +85,7 @@ class LocalTrainer
     TrainOptions m_options; //!< optimiser, step size, batch, loss weights
 };
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * MlpMoeKernel: the forward and backward pass of masked top-k routing over MLP
  * experts, by hand. Matrix products go to BLAS through ATen's *_out functions

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * MlpMoeKernel: a hand-written forward and backward pass of a MoeNetwork with
  * MLP experts, restricted to a client's allowed experts. It writes the same
@@ -20,6 +21,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief What one kernel step computed (loss values only; the gradients are
@@ -142,6 +146,7 @@ class MlpMoeKernel
     std::vector<double> m_gateShare; //!< statistics, per expert
 };
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * MoeNetwork: masked top-k routing, load-balancing and gate-alignment terms.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * MoeNetwork: a gating network and E experts (MLP or small CNN) with top-k routing that can be
  * restricted to the experts a client was assigned.
@@ -16,6 +17,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief Shape of the mixture.
@@ -101,6 +105,7 @@ struct MoeNetworkImpl : torch::nn::Module
 
 TORCH_MODULE(MoeNetwork);
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Partitioner: splits a training set's sample indices into client shards
  * (IID, k classes per client, Dirichlet label skew, quantity skew).
@@ -15,6 +16,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief How to split samples over clients.
@@ -47,6 +51,7 @@ class Partitioner
                                                        const PartitionOptions& options);
 };
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

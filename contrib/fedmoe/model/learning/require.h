@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Require: the learning core's one-line argument check.
  */
@@ -12,6 +13,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief Throws std::invalid_argument(\p what) unless \p ok.
@@ -27,6 +31,7 @@ Require(bool ok, const std::string& what)
     }
 }
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * ServerOptimizer: FedAvg, FedAvgM and FedAdam steps on parameter groups.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * ServerOptimizer: how the server moves the global model towards the merged
  * client updates: plain FedAvg (take the merge), server momentum (FedAvgM) or
@@ -20,6 +21,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief The server's step rule and its constants.
@@ -86,6 +90,7 @@ class ServerOptimizer
     std::map<std::string, Moments> m_state; //!< per group
 };
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

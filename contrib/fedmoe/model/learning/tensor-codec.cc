@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * TensorCodec: parameter tensors to bytes and back (fp32, fp16, int8) with a CRC-32.
  */

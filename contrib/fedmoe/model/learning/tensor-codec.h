@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * TensorCodec: a list of parameter tensors (a gate, an expert) to bytes and
  * back, in fp32, fp16 or int8, with a CRC-32. The byte count is what the
@@ -17,6 +18,9 @@ namespace fedmoe
 {
 namespace learning
 {
+/** \addtogroup fedmoe-learning
+ * @{
+ */
 
 /**
  * \brief How parameter values travel.
@@ -75,6 +79,7 @@ class TensorCodec
     static uint64_t EncodedSize(const std::vector<int64_t>& numels, Precision precision);
 };
 
+/** @} */
 } // namespace learning
 } // namespace fedmoe
 

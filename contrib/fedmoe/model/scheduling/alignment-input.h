@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * AlignmentInput and Assignment: what an alignment policy reads (participants,
  * their profiles and channel, the model's cost, fitness and usage scores,
@@ -18,6 +19,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief One participant of a round.
@@ -128,6 +132,7 @@ struct Assignment
     std::size_t Pairs() const;
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

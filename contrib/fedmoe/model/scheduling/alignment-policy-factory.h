@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * CreateAlignmentPolicy: an alignment policy by name, for command lines and
  * the ns-3 wrappers.
@@ -16,6 +17,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief The names CreateAlignmentPolicy() accepts.
@@ -31,6 +35,7 @@ std::vector<std::string> AlignmentPolicyNames();
  */
 std::unique_ptr<AlignmentPolicy> CreateAlignmentPolicy(const std::string& name);
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * AlignmentPolicy: the interface every client-expert alignment policy
  * implements (random, greedy, load-balanced, channel-aware, min-cost-flow).
@@ -15,6 +16,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Decides, for one round, which experts each participant trains.
@@ -43,6 +47,7 @@ class AlignmentPolicy
     virtual Assignment Assign(const AlignmentInput& input, std::mt19937_64& rng) const = 0;
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * CapacityEstimator: experts a client can hold and its expected round time.
  */

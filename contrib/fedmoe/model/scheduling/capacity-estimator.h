@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * CapacityEstimator: how many experts a client can hold and how long a round
  * takes it for a candidate set of experts (download + compute + upload), from
@@ -15,6 +16,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief What a client reports about itself (or what the server assumes).
@@ -194,6 +198,7 @@ class CapacityEstimator
     CapacityParameters m_parameters; //!< parameters
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

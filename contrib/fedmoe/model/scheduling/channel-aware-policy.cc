@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * ChannelAwarePolicy: load-balanced plus latency penalty and deadline.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * ChannelAwarePolicy: load-balanced alignment plus the channel: every client's
  * expected round time must meet the round deadline, and slow links are
@@ -14,6 +15,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Parameters of ChannelAwarePolicy.
@@ -88,6 +92,7 @@ class ChannelAwarePolicy : public AlignmentPolicy
     ChannelAwareParameters m_parameters; //!< parameters
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * DesirabilityModel: composite desirability and the shared round objective.
  */

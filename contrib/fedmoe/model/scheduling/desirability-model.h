@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * DesirabilityModel: the composite desirability of a (client, expert) pair
  * (+fitness, -usage, -link time) and the round objective it defines, shared by
@@ -19,6 +20,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Weights of the composite desirability.
@@ -176,6 +180,7 @@ class DesirabilityModel
     bool m_uniformExperts = false;       //!< all experts cost the same
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * ExpertUsageTracker: EMA of per-expert training load and load-balance figures.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * ExpertUsageTracker: the per-expert usage score of the alignment scheduler, an
  * EMA of the training load each expert received per round, plus load-balance
@@ -14,6 +15,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Parameters of ExpertUsageTracker.
@@ -116,6 +120,7 @@ class ExpertUsageTracker
     std::vector<double> m_lastRound; //!< load of the last closed round
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

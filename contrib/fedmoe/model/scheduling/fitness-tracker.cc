@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FitnessTracker: EMA of client feedback per (client, expert), decaying to a prior.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * FitnessTracker: the client-expert fitness score of the alignment scheduler,
  * an EMA of a reward from client feedback, decaying towards a prior for pairs
@@ -14,6 +15,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Parameters of FitnessTracker.
@@ -130,6 +134,7 @@ class FitnessTracker
     std::vector<uint8_t> m_trained; //!< pairs recorded this round
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * GreedyPolicy: each client takes the experts it is fittest for (the paper's
  * second baseline).
@@ -12,6 +13,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Each participant gets its highest-fitness experts up to capacity,
@@ -36,6 +40,7 @@ class GreedyPolicy : public AlignmentPolicy
     Assignment Assign(const AlignmentInput& input, std::mt19937_64& rng) const override;
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * LoadBalancedPolicy: +fitness -projected usage, top-ranked per client.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * LoadBalancedPolicy: the paper's composite desirability (+fitness, -usage)
  * with capacity-constrained top-ranked selection per client and projected
@@ -14,6 +15,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Parameters of LoadBalancedPolicy.
@@ -80,6 +84,7 @@ class LoadBalancedPolicy : public AlignmentPolicy
     LoadBalancedParameters m_parameters; //!< parameters
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * MinCostFlowPolicy: global assignment as a min-cost max-flow with Boost.Graph.
  */

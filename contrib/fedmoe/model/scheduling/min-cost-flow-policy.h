@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * MinCostFlowPolicy: the channel-aware objective solved globally as a min-cost
  * flow (Boost.Graph), with per-client capacity and per-expert minimum and
@@ -16,6 +17,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Parameters of MinCostFlowPolicy.
@@ -122,6 +126,7 @@ class MinCostFlowPolicy : public AlignmentPolicy
     MinCostFlowParameters m_parameters; //!< parameters
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Parameter checks shared by the scheduling core: each throws
  * std::invalid_argument with a message naming the owner, the parameter, the bad
@@ -13,6 +14,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Format a number for an error message (keeps NaN and inf readable).
@@ -66,6 +70,7 @@ void RequireInRange(const std::string& owner, const std::string& name, double va
  */
 void RequireUnitInterval(const std::string& owner, const std::string& name, double value);
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

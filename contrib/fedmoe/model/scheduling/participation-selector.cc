@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * ParticipationSelector: a round's participants among the available clients.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * ParticipationSelector: which available clients take part in a round (all, a
  * random fraction, a fixed count, or the fastest), so that partial
@@ -18,6 +19,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief How participants are picked among the available clients.
@@ -87,6 +91,7 @@ class ParticipationSelector
     ParticipationParameters m_parameters; //!< parameters
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

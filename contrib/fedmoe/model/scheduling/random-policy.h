@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * RandomPolicy: uniformly random experts up to each client's capacity (the
  * paper's first baseline).
@@ -12,6 +13,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Each participant gets a uniformly random set of as many experts as it
@@ -35,6 +39,7 @@ class RandomPolicy : public AlignmentPolicy
     Assignment Assign(const AlignmentInput& input, std::mt19937_64& rng) const override;
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

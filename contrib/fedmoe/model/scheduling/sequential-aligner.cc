@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * SequentialAligner: client-by-client top-ranked selection with projected usage.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * SequentialAligner: client-by-client, capacity-constrained selection of the
  * top-ranked experts by composite desirability with projected usage; the engine
@@ -17,6 +18,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Visits participants in a random order (or fastest first); each takes
@@ -92,6 +96,7 @@ std::vector<uint32_t> DeadlineCapacities(const AlignmentInput& input,
  */
 double ExpertTimeBudget(const AlignmentInput& input, const ClientRates& rates);
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

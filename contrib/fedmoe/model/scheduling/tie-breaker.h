@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * TieBreaker: a reproducible order among equally scored experts, drawn once per
  * round from the caller's seeded engine.
@@ -14,6 +15,9 @@ namespace fedmoe
 {
 namespace scheduling
 {
+/** \addtogroup fedmoe-scheduling
+ * @{
+ */
 
 /**
  * \brief Rank of each expert for each client among ties: a random permutation of
@@ -53,6 +57,7 @@ class TieBreaker
     std::vector<uint32_t> m_offsets;     //!< per client, in [0, E)
 };
 
+/** @} */
 } // namespace scheduling
 } // namespace fedmoe
 

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * DeviceCatalog: the built-in tiers and where their figures come from.
+ * FedMoeDeviceCatalog: the built-in tiers and where their figures come from.
  *
  * Compute is *sustained fp32 for training-like workloads* (GEMM-heavy forward
  * and backward passes with memory-bound element-wise work in between), which
@@ -9,7 +10,7 @@
  * can use, below installed RAM (OS, other apps).
  */
 
-#include "device-catalog.h"
+#include "fedmoe-device-catalog.h"
 
 #include "ns3/log.h"
 
@@ -18,12 +19,12 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("DeviceCatalog");
+NS_LOG_COMPONENT_DEFINE("FedMoeDeviceCatalog");
 
 namespace
 {
 
-std::vector<DeviceTier>
+std::vector<FedMoeDeviceTier>
 BuildTiers()
 {
     return {
@@ -75,15 +76,15 @@ BuildTiers()
 
 } // namespace
 
-const std::vector<DeviceTier>&
-DeviceCatalog::Tiers()
+const std::vector<FedMoeDeviceTier>&
+FedMoeDeviceCatalog::Tiers()
 {
-    static const std::vector<DeviceTier> tiers = BuildTiers();
+    static const std::vector<FedMoeDeviceTier> tiers = BuildTiers();
     return tiers;
 }
 
 std::vector<std::string>
-DeviceCatalog::Names()
+FedMoeDeviceCatalog::Names()
 {
     std::vector<std::string> names;
     for (const auto& tier : Tiers())
@@ -94,7 +95,7 @@ DeviceCatalog::Names()
 }
 
 bool
-DeviceCatalog::Has(const std::string& name)
+FedMoeDeviceCatalog::Has(const std::string& name)
 {
     for (const auto& tier : Tiers())
     {
@@ -106,8 +107,8 @@ DeviceCatalog::Has(const std::string& name)
     return false;
 }
 
-const DeviceTier&
-DeviceCatalog::Get(const std::string& name)
+const FedMoeDeviceTier&
+FedMoeDeviceCatalog::Get(const std::string& name)
 {
     for (const auto& tier : Tiers())
     {
@@ -121,15 +122,15 @@ DeviceCatalog::Get(const std::string& name)
     {
         known += (known.empty() ? "" : ", ") + n;
     }
-    throw std::invalid_argument("DeviceCatalog: unknown tier \"" + name + "\" (known: " + known
+    throw std::invalid_argument("FedMoeDeviceCatalog: unknown tier \"" + name + "\" (known: " + known
                                 + ")");
 }
 
-Ptr<EdgeDeviceProfile>
-DeviceCatalog::CreateProfile(const std::string& name)
+Ptr<FedMoeDeviceProfile>
+FedMoeDeviceCatalog::CreateProfile(const std::string& name)
 {
-    const DeviceTier& tier = Get(name);
-    auto profile = CreateObject<EdgeDeviceProfile>();
+    const FedMoeDeviceTier& tier = Get(name);
+    auto profile = CreateObject<FedMoeDeviceProfile>();
     profile->SetTier(tier.name);
     profile->SetComputeGflops(tier.computeGflops);
     profile->SetCores(tier.cores);

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * ChannelEstimator: per-peer EWMA of goodput, RTT and SNR.
+ * FedMoeChannelEstimator: per-peer EWMA of goodput, RTT and SNR.
  */
 
-#include "channel-estimator.h"
+#include "fedmoe-channel-estimator.h"
 
 #include "ns3/callback.h"
 #include "ns3/double.h"
@@ -19,16 +20,16 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("ChannelEstimator");
+NS_LOG_COMPONENT_DEFINE("FedMoeChannelEstimator");
 
-NS_OBJECT_ENSURE_REGISTERED(ChannelEstimator);
+NS_OBJECT_ENSURE_REGISTERED(FedMoeChannelEstimator);
 
 namespace
 {
 
 /// Adapts MonitorSnifferRx's signature to the estimator (bound to one peer).
 void
-SnifferSink(Ptr<ChannelEstimator> estimator, uint32_t peer, Mac48Address transmitter,
+SnifferSink(Ptr<FedMoeChannelEstimator> estimator, uint32_t peer, Mac48Address transmitter,
             Ptr<const Packet> packet, uint16_t /* channelFreqMhz */, WifiTxVector /* txVector */,
             MpduInfo /* aMpdu */, SignalNoiseDbm signalNoise, uint16_t /* staId */)
 {
@@ -48,7 +49,7 @@ SnifferSink(Ptr<ChannelEstimator> estimator, uint32_t peer, Mac48Address transmi
 
 /// Adapts ReportCurrentCellRsrpSinr's signature (SINR linear) to the estimator.
 void
-LteSinrSink(Ptr<ChannelEstimator> estimator, uint32_t peer, uint16_t /* cellId */,
+LteSinrSink(Ptr<FedMoeChannelEstimator> estimator, uint32_t peer, uint16_t /* cellId */,
             uint16_t /* rnti */, double /* rsrpW */, double sinr, uint8_t /* componentCarrierId */)
 {
     if (sinr > 0.0)
@@ -60,43 +61,43 @@ LteSinrSink(Ptr<ChannelEstimator> estimator, uint32_t peer, uint16_t /* cellId *
 } // namespace
 
 TypeId
-ChannelEstimator::GetTypeId()
+FedMoeChannelEstimator::GetTypeId()
 {
     static TypeId tid
-        = TypeId("ns3::ChannelEstimator")
+        = TypeId("ns3::FedMoeChannelEstimator")
               .SetParent<Object>()
-              .SetGroupName("Fedmoe")
-              .AddConstructor<ChannelEstimator>()
+              .SetGroupName("FedMoe")
+              .AddConstructor<FedMoeChannelEstimator>()
               .AddAttribute("Smoothing",
                             "EWMA weight of a new sample, in (0, 1] (1: last sample only).",
                             DoubleValue(0.3),
-                            MakeDoubleAccessor(&ChannelEstimator::SetSmoothing,
-                                               &ChannelEstimator::GetSmoothing),
+                            MakeDoubleAccessor(&FedMoeChannelEstimator::SetSmoothing,
+                                               &FedMoeChannelEstimator::GetSmoothing),
                             MakeDoubleChecker<double>())
               .AddTraceSource("Updated", "A peer's estimate changed.",
-                              MakeTraceSourceAccessor(&ChannelEstimator::m_updated),
-                              "ns3::ChannelEstimator::UpdatedCallback");
+                              MakeTraceSourceAccessor(&FedMoeChannelEstimator::m_updated),
+                              "ns3::FedMoeChannelEstimator::UpdatedCallback");
     return tid;
 }
 
-ChannelEstimator::ChannelEstimator()
+FedMoeChannelEstimator::FedMoeChannelEstimator()
     : m_smoothing(0.3)
 {
     NS_LOG_FUNCTION(this);
 }
 
-ChannelEstimator::~ChannelEstimator()
+FedMoeChannelEstimator::~FedMoeChannelEstimator()
 {
     NS_LOG_FUNCTION(this);
 }
 
 void
-ChannelEstimator::SetSmoothing(double alpha)
+FedMoeChannelEstimator::SetSmoothing(double alpha)
 {
     if (!(alpha > 0.0 && alpha <= 1.0))
     {
         std::ostringstream os;
-        os << "ChannelEstimator::Smoothing: invalid value " << alpha
+        os << "FedMoeChannelEstimator::Smoothing: invalid value " << alpha
            << " (allowed: a number in (0, 1])";
         throw std::invalid_argument(os.str());
     }
@@ -104,29 +105,29 @@ ChannelEstimator::SetSmoothing(double alpha)
 }
 
 double
-ChannelEstimator::GetSmoothing() const
+FedMoeChannelEstimator::GetSmoothing() const
 {
     return m_smoothing;
 }
 
 double
-ChannelEstimator::Smooth(double estimate, double sample, uint32_t count) const
+FedMoeChannelEstimator::Smooth(double estimate, double sample, uint32_t count) const
 {
     return count == 0 ? sample : m_smoothing * sample + (1.0 - m_smoothing) * estimate;
 }
 
 void
-ChannelEstimator::RecordTransfer(uint32_t peer, uint64_t bytes, Time duration)
+FedMoeChannelEstimator::RecordTransfer(uint32_t peer, uint64_t bytes, Time duration)
 {
     NS_LOG_FUNCTION(this << peer << bytes << duration);
     if (bytes == 0 || !duration.IsStrictlyPositive())
     {
         std::ostringstream os;
-        os << "ChannelEstimator::RecordTransfer: peer " << peer << ": invalid sample of " << bytes
+        os << "FedMoeChannelEstimator::RecordTransfer: peer " << peer << ": invalid sample of " << bytes
            << " bytes in " << duration.GetSeconds() << " s (allowed: bytes > 0, duration > 0)";
         throw std::invalid_argument(os.str());
     }
-    ChannelEstimate& e = m_peers[peer];
+    FedMoeChannelEstimate& e = m_peers[peer];
     const double sample = bytes * 8.0 / duration.GetSeconds();
     e.goodputBps = Smooth(e.goodputBps, sample, e.transferSamples);
     ++e.transferSamples;
@@ -134,24 +135,24 @@ ChannelEstimator::RecordTransfer(uint32_t peer, uint64_t bytes, Time duration)
 }
 
 void
-ChannelEstimator::RecordRtt(uint32_t peer, Time rtt)
+FedMoeChannelEstimator::RecordRtt(uint32_t peer, Time rtt)
 {
     NS_LOG_FUNCTION(this << peer << rtt);
     if (!rtt.IsStrictlyPositive())
     {
         std::ostringstream os;
-        os << "ChannelEstimator::RecordRtt: peer " << peer << ": invalid RTT " << rtt.GetSeconds()
+        os << "FedMoeChannelEstimator::RecordRtt: peer " << peer << ": invalid RTT " << rtt.GetSeconds()
            << " s (allowed: > 0)";
         throw std::invalid_argument(os.str());
     }
-    ChannelEstimate& e = m_peers[peer];
+    FedMoeChannelEstimate& e = m_peers[peer];
     e.rtt = Seconds(Smooth(e.rtt.GetSeconds(), rtt.GetSeconds(), e.rttSamples));
     ++e.rttSamples;
     m_updated(peer, e);
 }
 
 void
-ChannelEstimator::RecordSnr(uint32_t peer, double snrDb)
+FedMoeChannelEstimator::RecordSnr(uint32_t peer, double snrDb)
 {
     if (!std::isfinite(snrDb))
     {
@@ -160,53 +161,53 @@ ChannelEstimator::RecordSnr(uint32_t peer, double snrDb)
         NS_LOG_DEBUG("peer " << peer << ": ignoring non-finite SNR " << snrDb);
         return;
     }
-    ChannelEstimate& e = m_peers[peer];
+    FedMoeChannelEstimate& e = m_peers[peer];
     e.snrDb = Smooth(e.snrDb, snrDb, e.snrSamples);
     ++e.snrSamples;
     m_updated(peer, e);
 }
 
 void
-ChannelEstimator::ConnectWifiPhy(uint32_t peer, Ptr<WifiPhy> phy, Mac48Address transmitter)
+FedMoeChannelEstimator::ConnectWifiPhy(uint32_t peer, Ptr<WifiPhy> phy, Mac48Address transmitter)
 {
     if (!phy)
     {
-        throw std::invalid_argument("ChannelEstimator::ConnectWifiPhy: null PHY for peer "
+        throw std::invalid_argument("FedMoeChannelEstimator::ConnectWifiPhy: null PHY for peer "
                                     + std::to_string(peer));
     }
     phy->TraceConnectWithoutContext(
         "MonitorSnifferRx",
-        MakeBoundCallback(&SnifferSink, Ptr<ChannelEstimator>(this), peer, transmitter));
+        MakeBoundCallback(&SnifferSink, Ptr<FedMoeChannelEstimator>(this), peer, transmitter));
 }
 
 void
-ChannelEstimator::ConnectLteUePhy(uint32_t peer, Ptr<LteUePhy> phy)
+FedMoeChannelEstimator::ConnectLteUePhy(uint32_t peer, Ptr<LteUePhy> phy)
 {
     if (!phy)
     {
-        throw std::invalid_argument("ChannelEstimator::ConnectLteUePhy: null PHY for peer "
+        throw std::invalid_argument("FedMoeChannelEstimator::ConnectLteUePhy: null PHY for peer "
                                     + std::to_string(peer));
     }
     phy->TraceConnectWithoutContext(
         "ReportCurrentCellRsrpSinr",
-        MakeBoundCallback(&LteSinrSink, Ptr<ChannelEstimator>(this), peer));
+        MakeBoundCallback(&LteSinrSink, Ptr<FedMoeChannelEstimator>(this), peer));
 }
 
-ChannelEstimate
-ChannelEstimator::GetEstimate(uint32_t peer) const
+FedMoeChannelEstimate
+FedMoeChannelEstimator::GetEstimate(uint32_t peer) const
 {
     auto it = m_peers.find(peer);
-    return it == m_peers.end() ? ChannelEstimate() : it->second;
+    return it == m_peers.end() ? FedMoeChannelEstimate() : it->second;
 }
 
 bool
-ChannelEstimator::HasPeer(uint32_t peer) const
+FedMoeChannelEstimator::HasPeer(uint32_t peer) const
 {
     return m_peers.count(peer) > 0;
 }
 
 void
-ChannelEstimator::Clear()
+FedMoeChannelEstimator::Clear()
 {
     m_peers.clear();
 }

@@ -1,19 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * EdgeNetworkHelper: builds the standard edge topologies in one call: an
+ * FedMoeEdgeNetworkHelper: builds the standard edge topologies in one call: an
  * 802.11ax cell (AP at the edge server, stations at given or random
- * distances), LTE cells with an EPC (EdgeLteHelper; the server behind the
+ * distances), LTE cells with an EPC (FedMoeLteHelper; the server behind the
  * PGW), or a point-to-point star whose links follow each device's
- * EdgeDeviceProfile (times a real-versus-announced rate factor); moves the
- * wireless clients (EdgeMobilityHelper) and fades their channels; installs
+ * FedMoeDeviceProfile (times a real-versus-announced rate factor); moves the
+ * wireless clients (FedMoeMobilityHelper) and fades their channels; installs
  * the internet stack and IPv4 addresses; enables pcap, ascii and NetAnim
  * output through ns-3's helpers.
  */
 
-#ifndef EDGE_NETWORK_HELPER_H
-#define EDGE_NETWORK_HELPER_H
+#ifndef FEDMOE_EDGE_NETWORK_HELPER_H
+#define FEDMOE_EDGE_NETWORK_HELPER_H
 
-#include "edge-lte-helper.h"
-#include "edge-mobility-helper.h"
+#include "fedmoe-lte-helper.h"
+#include "fedmoe-mobility-helper.h"
 
 #include "ns3/attribute.h"
 #include "ns3/error-model.h"
@@ -34,18 +35,18 @@ namespace ns3
 {
 
 class AnimationInterface;
-class ChannelEstimator;
+class FedMoeChannelEstimator;
 class PropagationLossModel;
 class WifiPhy;
 class YansWifiChannel;
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-helper
  * \brief One-call construction of the Wi-Fi cell, the LTE cells or the
  *        point-to-point star between an edge server and its client devices.
  *
  * \code
- *   EdgeNetworkHelper edge;
+ *   FedMoeEdgeNetworkHelper edge;
  *   edge.SetDistanceRange(1.0, 40.0, 7);
  *   edge.SetPropagationLoss("ns3::LogDistancePropagationLossModel");
  *   edge.SetPropagationLossAttribute("Exponent", DoubleValue(3.0));
@@ -59,7 +60,7 @@ class YansWifiChannel;
  * Client i is reached at GetServerAddress(i) -> GetClientAddress(i) on every
  * topology.
  */
-class EdgeNetworkHelper
+class FedMoeEdgeNetworkHelper
 {
   public:
     /** \brief Which topology Install* built. */
@@ -72,7 +73,7 @@ class EdgeNetworkHelper
     };
 
     /** \brief LogDistance loss (exponent 3), MinstrelHtWifiManager, 20 MHz, 1-40 m. */
-    EdgeNetworkHelper();
+    FedMoeEdgeNetworkHelper();
 
     /**
      * \brief Put the clients at these distances from the AP or their eNB (metres, > 0),
@@ -164,10 +165,10 @@ class EdgeNetworkHelper
     void SetRateFactors(std::vector<double> factors);
 
     /** \brief The LTE settings (used by InstallLte). \return them */
-    EdgeLteHelper& Lte();
+    FedMoeLteHelper& Lte();
 
     /** \brief The clients' mobility (used by InstallWifi and InstallLte). \return it */
-    EdgeMobilityHelper& Mobility();
+    FedMoeMobilityHelper& Mobility();
 
     /**
      * \brief Build the 802.11ax cell: AP on server, a station per client,
@@ -203,12 +204,12 @@ class EdgeNetworkHelper
     /**
      * \brief Feed the radio's view of each client's channel to an estimator
      *        (peer i = client i): Wi-Fi: the SNR of the AP's frames at the
-     *        station (ChannelEstimator::ConnectWifiPhy); LTE: the SINR the UE
-     *        reports for its cell (ChannelEstimator::ConnectLteUePhy);
+     *        station (FedMoeChannelEstimator::ConnectWifiPhy); LTE: the SINR the UE
+     *        reports for its cell (FedMoeChannelEstimator::ConnectLteUePhy);
      *        point-to-point: nothing (no radio).
      * \param estimator the estimator
      */
-    void ConnectChannelEstimator(Ptr<ChannelEstimator> estimator) const;
+    void ConnectChannelEstimator(Ptr<FedMoeChannelEstimator> estimator) const;
 
     /**
      * \brief Write pcap files "<prefix>-<node>-<device>.pcap": every device
@@ -286,12 +287,12 @@ class EdgeNetworkHelper
     std::vector<Ptr<RateErrorModel>> m_errors;  //!< p2p error models
     ObjectFactory m_fading;                     //!< fading after path loss (unset: none)
     std::vector<double> m_rateFactors;          //!< p2p real / announced
-    EdgeLteHelper m_lte;                        //!< LTE settings and cells
-    EdgeMobilityHelper m_mobility;              //!< client mobility
+    FedMoeLteHelper m_lte;                        //!< LTE settings and cells
+    FedMoeMobilityHelper m_mobility;              //!< client mobility
     Ptr<YansWifiChannel> m_wifiChannel;         //!< for its streams
     std::shared_ptr<AnimationInterface> m_anim; //!< NetAnim output
 };
 
 } // namespace ns3
 
-#endif // EDGE_NETWORK_HELPER_H
+#endif // FEDMOE_EDGE_NETWORK_HELPER_H

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * EdgeLteHelper: LTE + EPC cells with the edge server behind the PGW.
+ * FedMoeLteHelper: LTE + EPC cells with the edge server behind the PGW.
  */
 
-#include "edge-lte-helper.h"
+#include "fedmoe-lte-helper.h"
 
 #include "ns3/boolean.h"
 #include "ns3/channel-condition-model.h"
@@ -36,7 +37,7 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("EdgeLteHelper");
+NS_LOG_COMPONENT_DEFINE("FedMoeLteHelper");
 
 namespace
 {
@@ -51,7 +52,7 @@ RequireType(const std::string& what, const std::string& type, TypeId parent)
     TypeId tid;
     if (!TypeId::LookupByNameFailSafe(type, &tid) || !tid.IsChildOf(parent))
     {
-        throw std::invalid_argument("EdgeLteHelper::" + what + ": \"" + type + "\" is not "
+        throw std::invalid_argument("FedMoeLteHelper::" + what + ": \"" + type + "\" is not "
                                     + (tid == TypeId() ? "a known TypeId" : "a " + parent.GetName())
                                     + " (allowed: a " + parent.GetName() + " TypeId name)");
     }
@@ -73,7 +74,7 @@ InstallInternetIfMissing(NodeContainer nodes)
 
 } // namespace
 
-EdgeLteHelper::EdgeLteHelper()
+FedMoeLteHelper::FedMoeLteHelper()
     : m_enbCount(1),
       m_interSiteDistance(500.0),
       m_enbHeight(25.0),
@@ -90,17 +91,17 @@ EdgeLteHelper::EdgeLteHelper()
 }
 
 // Out of line: the Ptr members' types are complete only here.
-EdgeLteHelper::~EdgeLteHelper() = default;
-EdgeLteHelper::EdgeLteHelper(const EdgeLteHelper& other) = default;
-EdgeLteHelper& EdgeLteHelper::operator=(const EdgeLteHelper& other) = default;
+FedMoeLteHelper::~FedMoeLteHelper() = default;
+FedMoeLteHelper::FedMoeLteHelper(const FedMoeLteHelper& other) = default;
+FedMoeLteHelper& FedMoeLteHelper::operator=(const FedMoeLteHelper& other) = default;
 
 void
-EdgeLteHelper::SetEnbs(uint32_t count, double interSiteDistance)
+FedMoeLteHelper::SetEnbs(uint32_t count, double interSiteDistance)
 {
     if (count == 0 || !(interSiteDistance > 0.0) || !std::isfinite(interSiteDistance))
     {
         std::ostringstream os;
-        os << "EdgeLteHelper::SetEnbs: invalid " << count << " eNBs " << interSiteDistance
+        os << "FedMoeLteHelper::SetEnbs: invalid " << count << " eNBs " << interSiteDistance
            << " m apart (allowed: count >= 1, distance finite and > 0)";
         throw std::invalid_argument(os.str());
     }
@@ -109,12 +110,12 @@ EdgeLteHelper::SetEnbs(uint32_t count, double interSiteDistance)
 }
 
 void
-EdgeLteHelper::SetEnbHeight(double metres)
+FedMoeLteHelper::SetEnbHeight(double metres)
 {
     if (!(metres > 0.0) || !std::isfinite(metres))
     {
         std::ostringstream os;
-        os << "EdgeLteHelper::SetEnbHeight: invalid height " << metres
+        os << "FedMoeLteHelper::SetEnbHeight: invalid height " << metres
            << " m (allowed: finite, > 0)";
         throw std::invalid_argument(os.str());
     }
@@ -122,7 +123,7 @@ EdgeLteHelper::SetEnbHeight(double metres)
 }
 
 void
-EdgeLteHelper::SetPathloss(std::string type)
+FedMoeLteHelper::SetPathloss(std::string type)
 {
     const TypeId tid = RequireType("SetPathloss", type, PropagationLossModel::GetTypeId());
     m_pathloss = ObjectFactory();
@@ -131,12 +132,12 @@ EdgeLteHelper::SetPathloss(std::string type)
 }
 
 void
-EdgeLteHelper::SetPathlossAttribute(std::string name, const AttributeValue& value)
+FedMoeLteHelper::SetPathlossAttribute(std::string name, const AttributeValue& value)
 {
     TypeId::AttributeInformation info;
     if (!m_pathloss.GetTypeId().LookupAttributeByName(name, &info))
     {
-        throw std::invalid_argument("EdgeLteHelper::SetPathlossAttribute: "
+        throw std::invalid_argument("FedMoeLteHelper::SetPathlossAttribute: "
                                     + m_pathloss.GetTypeId().GetName() + " has no attribute \""
                                     + name + "\"");
     }
@@ -144,7 +145,7 @@ EdgeLteHelper::SetPathlossAttribute(std::string name, const AttributeValue& valu
 }
 
 void
-EdgeLteHelper::SetChannelCondition(std::string type)
+FedMoeLteHelper::SetChannelCondition(std::string type)
 {
     TypeId tid;
     ObjectFactory factory;
@@ -153,7 +154,7 @@ EdgeLteHelper::SetChannelCondition(std::string type)
     if (!TypeId::LookupByNameFailSafe(type, &tid) || !tid.HasConstructor()
         || (factory.SetTypeId(tid), !DynamicCast<ChannelConditionModel>(factory.Create())))
     {
-        throw std::invalid_argument("EdgeLteHelper::SetChannelCondition: \"" + type
+        throw std::invalid_argument("FedMoeLteHelper::SetChannelCondition: \"" + type
                                     + "\" is not a ChannelConditionModel TypeId (allowed: e.g. "
                                       "ns3::ThreeGppUmaChannelConditionModel, "
                                       "ns3::AlwaysLosChannelConditionModel)");
@@ -162,17 +163,17 @@ EdgeLteHelper::SetChannelCondition(std::string type)
 }
 
 void
-EdgeLteHelper::SetConditionUpdatePeriod(Time period)
+FedMoeLteHelper::SetConditionUpdatePeriod(Time period)
 {
     if (period.IsStrictlyNegative())
     {
-        throw std::invalid_argument("EdgeLteHelper::SetConditionUpdatePeriod: invalid period "
+        throw std::invalid_argument("FedMoeLteHelper::SetConditionUpdatePeriod: invalid period "
                                     + std::to_string(period.GetSeconds()) + " s (allowed: >= 0)");
     }
     TypeId::AttributeInformation info;
     if (!m_condition.GetTypeId().LookupAttributeByName("UpdatePeriod", &info))
     {
-        throw std::invalid_argument("EdgeLteHelper::SetConditionUpdatePeriod: "
+        throw std::invalid_argument("FedMoeLteHelper::SetConditionUpdatePeriod: "
                                     + m_condition.GetTypeId().GetName()
                                     + " has no UpdatePeriod (choose a 3GPP channel condition "
                                       "model first)");
@@ -181,20 +182,20 @@ EdgeLteHelper::SetConditionUpdatePeriod(Time period)
 }
 
 void
-EdgeLteHelper::SetShadowing(bool enable)
+FedMoeLteHelper::SetShadowing(bool enable)
 {
     m_shadowing = enable;
 }
 
 void
-EdgeLteHelper::SetScheduler(std::string type)
+FedMoeLteHelper::SetScheduler(std::string type)
 {
     RequireType("SetScheduler", type, FfMacScheduler::GetTypeId());
     m_scheduler = type;
 }
 
 void
-EdgeLteHelper::SetBandwidth(uint16_t resourceBlocks)
+FedMoeLteHelper::SetBandwidth(uint16_t resourceBlocks)
 {
     for (uint16_t allowed : {6, 15, 25, 50, 75, 100})
     {
@@ -204,18 +205,18 @@ EdgeLteHelper::SetBandwidth(uint16_t resourceBlocks)
             return;
         }
     }
-    throw std::invalid_argument("EdgeLteHelper::SetBandwidth: invalid bandwidth "
+    throw std::invalid_argument("FedMoeLteHelper::SetBandwidth: invalid bandwidth "
                                 + std::to_string(resourceBlocks)
                                 + " resource blocks (allowed: 6, 15, 25, 50, 75, 100)");
 }
 
 void
-EdgeLteHelper::SetBackhaul(DataRate rate, Time delay)
+FedMoeLteHelper::SetBackhaul(DataRate rate, Time delay)
 {
     if (rate.GetBitRate() == 0 || delay.IsStrictlyNegative())
     {
         std::ostringstream os;
-        os << "EdgeLteHelper::SetBackhaul: invalid backhaul " << rate.GetBitRate() << " bit/s, "
+        os << "FedMoeLteHelper::SetBackhaul: invalid backhaul " << rate.GetBitRate() << " bit/s, "
            << delay.GetSeconds() << " s (allowed: rate > 0, delay >= 0)";
         throw std::invalid_argument(os.str());
     }
@@ -224,12 +225,12 @@ EdgeLteHelper::SetBackhaul(DataRate rate, Time delay)
 }
 
 void
-EdgeLteHelper::SetSinrReportPeriod(Time period)
+FedMoeLteHelper::SetSinrReportPeriod(Time period)
 {
     const int64_t ms = period.GetMilliSeconds();
     if (ms < 1 || ms > 65535 || MilliSeconds(ms) != period)
     {
-        throw std::invalid_argument("EdgeLteHelper::SetSinrReportPeriod: invalid period "
+        throw std::invalid_argument("FedMoeLteHelper::SetSinrReportPeriod: invalid period "
                                     + std::to_string(period.GetSeconds())
                                     + " s (allowed: a whole number of ms, 1 ms to 65.535 s)");
     }
@@ -237,18 +238,18 @@ EdgeLteHelper::SetSinrReportPeriod(Time period)
 }
 
 void
-EdgeLteHelper::SetRlcBuffer(uint32_t bytes)
+FedMoeLteHelper::SetRlcBuffer(uint32_t bytes)
 {
     if (bytes == 0)
     {
         throw std::invalid_argument(
-            "EdgeLteHelper::SetRlcBuffer: invalid buffer 0 bytes (allowed: > 0)");
+            "FedMoeLteHelper::SetRlcBuffer: invalid buffer 0 bytes (allowed: > 0)");
     }
     m_rlcBuffer = bytes;
 }
 
 void
-EdgeLteHelper::PlaceUes(const std::vector<double>& distances, std::vector<Vector>& uePositions,
+FedMoeLteHelper::PlaceUes(const std::vector<double>& distances, std::vector<Vector>& uePositions,
                         std::vector<Vector>& anchors) const
 {
     // UEs of one eNB on a circle of angles around it, so no two share a spot.
@@ -272,14 +273,14 @@ EdgeLteHelper::PlaceUes(const std::vector<double>& distances, std::vector<Vector
 }
 
 void
-EdgeLteHelper::Install(Ptr<Node> server, NodeContainer clients, const ObjectFactory& fading)
+FedMoeLteHelper::Install(Ptr<Node> server, NodeContainer clients, const ObjectFactory& fading)
 {
     NS_LOG_FUNCTION(this << server << clients.GetN());
     for (uint32_t i = 0; i < clients.GetN(); ++i)
     {
         if (!clients.Get(i)->GetObject<MobilityModel>())
         {
-            throw std::logic_error("EdgeLteHelper::Install: client node "
+            throw std::logic_error("FedMoeLteHelper::Install: client node "
                                    + std::to_string(clients.Get(i)->GetId())
                                    + " has no MobilityModel (place the UEs first)");
         }
@@ -370,11 +371,11 @@ EdgeLteHelper::Install(Ptr<Node> server, NodeContainer clients, const ObjectFact
 }
 
 void
-EdgeLteHelper::EnableStats(std::string prefix)
+FedMoeLteHelper::EnableStats(std::string prefix)
 {
     if (!m_lte)
     {
-        throw std::logic_error("EdgeLteHelper::EnableStats: install the LTE network first");
+        throw std::logic_error("FedMoeLteHelper::EnableStats: install the LTE network first");
     }
     m_lte->EnableRlcTraces();
     m_lte->EnablePdcpTraces();
@@ -387,7 +388,7 @@ EdgeLteHelper::EnableStats(std::string prefix)
 }
 
 int64_t
-EdgeLteHelper::AssignStreams(int64_t stream)
+FedMoeLteHelper::AssignStreams(int64_t stream)
 {
     if (!m_lte)
     {
@@ -408,55 +409,55 @@ EdgeLteHelper::AssignStreams(int64_t stream)
 }
 
 Ptr<LteHelper>
-EdgeLteHelper::GetLteHelper() const
+FedMoeLteHelper::GetLteHelper() const
 {
     return m_lte;
 }
 
 Ptr<PointToPointEpcHelper>
-EdgeLteHelper::GetEpcHelper() const
+FedMoeLteHelper::GetEpcHelper() const
 {
     return m_epc;
 }
 
 NetDeviceContainer
-EdgeLteHelper::GetEnbDevices() const
+FedMoeLteHelper::GetEnbDevices() const
 {
     return m_enbDevices;
 }
 
 NetDeviceContainer
-EdgeLteHelper::GetUeDevices() const
+FedMoeLteHelper::GetUeDevices() const
 {
     return m_ueDevices;
 }
 
 Ptr<NetDevice>
-EdgeLteHelper::GetServerDevice() const
+FedMoeLteHelper::GetServerDevice() const
 {
     return m_serverDevice;
 }
 
 Ipv4Address
-EdgeLteHelper::GetServerAddress() const
+FedMoeLteHelper::GetServerAddress() const
 {
     return m_serverAddress;
 }
 
 Ipv4Address
-EdgeLteHelper::GetUeAddress(uint32_t i) const
+FedMoeLteHelper::GetUeAddress(uint32_t i) const
 {
     return m_ueAddresses.at(i);
 }
 
 Ptr<LteUePhy>
-EdgeLteHelper::GetUePhy(uint32_t i) const
+FedMoeLteHelper::GetUePhy(uint32_t i) const
 {
     return DynamicCast<LteUeNetDevice>(m_ueDevices.Get(i))->GetPhy();
 }
 
 PointToPointHelper&
-EdgeLteHelper::GetBackhaulHelper()
+FedMoeLteHelper::GetBackhaulHelper()
 {
     return m_backhaul;
 }

@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * DevicePopulation: draws a heterogeneous population of edge devices (a
+ * FedMoeDevicePopulation: draws a heterogeneous population of edge devices (a
  * weighted mix of catalog tiers with a lognormal per-device spread) from
  * ns-3 random streams, so that --RngRun changes it and a run repeats it.
  */
 
-#ifndef DEVICE_POPULATION_H
-#define DEVICE_POPULATION_H
+#ifndef FEDMOE_DEVICE_POPULATION_H
+#define FEDMOE_DEVICE_POPULATION_H
 
-#include "edge-device-profile.h"
+#include "fedmoe-device-profile.h"
 
 #include "ns3/node-container.h"
 #include "ns3/object.h"
@@ -22,7 +23,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-device
  * \brief Reproducible draws of EdgeDeviceProfiles from a tier mix.
  *
  * Each draw picks a tier with probability proportional to its weight in the
@@ -31,7 +32,7 @@ namespace ns3
  * median 1 and shape Spread (0: nominal figures). Cores, memory and
  * availability stay nominal: they are discrete or policy, not noise.
  */
-class DevicePopulation : public Object
+class FedMoeDevicePopulation : public Object
 {
   public:
     /**
@@ -41,12 +42,12 @@ class DevicePopulation : public Object
     static TypeId GetTypeId();
 
     /** \brief Default: an even mix of all catalog tiers, Spread 0.25. */
-    DevicePopulation();
-    ~DevicePopulation() override;
+    FedMoeDevicePopulation();
+    ~FedMoeDevicePopulation() override;
 
     /**
      * \brief Set the tier mix.
-     * \param mix "tier=weight,tier=weight,..." over DeviceCatalog names;
+     * \param mix "tier=weight,tier=weight,..." over FedMoeDeviceCatalog names;
      *        weights finite and >= 0, at least one > 0
      * \throws std::invalid_argument naming the bad entry
      */
@@ -63,14 +64,14 @@ class DevicePopulation : public Object
      * \brief Draw one profile.
      * \return a new profile (not aggregated)
      */
-    Ptr<EdgeDeviceProfile> Draw();
+    Ptr<FedMoeDeviceProfile> Draw();
 
     /**
      * \brief Draw one profile per node and aggregate it to the node.
      * \param nodes nodes without a profile
      * \return the profiles, in node order
      */
-    std::vector<Ptr<EdgeDeviceProfile>> Install(NodeContainer nodes);
+    std::vector<Ptr<FedMoeDeviceProfile>> Install(NodeContainer nodes);
 
     /**
      * \brief Fix the random streams used.
@@ -83,7 +84,7 @@ class DevicePopulation : public Object
      * \brief TracedCallback signature for a drawn profile.
      * \param profile the new profile
      */
-    typedef void (*DrawnCallback)(Ptr<const EdgeDeviceProfile> profile);
+    typedef void (*DrawnCallback)(Ptr<const FedMoeDeviceProfile> profile);
 
   protected:
     void DoDispose() override;
@@ -99,9 +100,9 @@ class DevicePopulation : public Object
     Ptr<NormalRandomVariable> m_computeNoise;             //!< compute factor
     Ptr<NormalRandomVariable> m_rateNoise;                //!< link-rate factor
     Ptr<NormalRandomVariable> m_latencyNoise;             //!< latency factor
-    TracedCallback<Ptr<const EdgeDeviceProfile>> m_drawn; //!< fires per draw
+    TracedCallback<Ptr<const FedMoeDeviceProfile>> m_drawn; //!< fires per draw
 };
 
 } // namespace ns3
 
-#endif // DEVICE_POPULATION_H
+#endif // FEDMOE_DEVICE_POPULATION_H

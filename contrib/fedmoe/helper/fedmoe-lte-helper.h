@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * EdgeLteHelper: the LTE cells of an edge network: ns-3's LteHelper with a
+ * FedMoeLteHelper: the LTE cells of an edge network: ns-3's LteHelper with a
  * PointToPointEpcHelper, one or several eNBs, the clients as UEs and the edge
  * server as a host behind the PGW. Configured through
- * EdgeNetworkHelper::Lte(), built by EdgeNetworkHelper::InstallLte.
+ * FedMoeEdgeNetworkHelper::Lte(), built by FedMoeEdgeNetworkHelper::InstallLte.
  */
 
-#ifndef EDGE_LTE_HELPER_H
-#define EDGE_LTE_HELPER_H
+#ifndef FEDMOE_LTE_HELPER_H
+#define FEDMOE_LTE_HELPER_H
 
 #include "ns3/attribute.h"
 #include "ns3/data-rate.h"
@@ -30,11 +31,11 @@ class LteUePhy;
 class PointToPointEpcHelper;
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-helper
  * \brief LTE with an EPC between an edge server and its client devices.
  *
  * \code
- *   EdgeNetworkHelper edge;
+ *   FedMoeEdgeNetworkHelper edge;
  *   edge.SetDistances({50.0, 900.0});
  *   edge.Lte().SetPathloss("ns3::ThreeGppUmiStreetCanyonPropagationLossModel");
  *   edge.Lte().SetChannelCondition("ns3::ThreeGppUmiStreetCanyonChannelConditionModel");
@@ -45,12 +46,12 @@ class PointToPointEpcHelper;
  * \endcode
  *
  * eNB k stands at (k x InterSiteDistance, 0, EnbHeight); client i is a UE
- * attached to eNB i mod EnbCount at its distance (EdgeNetworkHelper's
+ * attached to eNB i mod EnbCount at its distance (FedMoeEdgeNetworkHelper's
  * SetDistances / SetDistanceRange) from it, 1.5 m high. The server reaches
  * the PGW over a point-to-point link (the backhaul, 10.3.0.0/30) and the UEs
  * (7.0.0.0/8) through it.
  */
-class EdgeLteHelper
+class FedMoeLteHelper
 {
   public:
     /**
@@ -59,12 +60,12 @@ class EdgeLteHelper
      *        blocks (5 MHz); backhaul 10 Gbit/s, 5 ms; SINR reported every
      *        10 ms; RLC buffers of 256 KiB.
      */
-    EdgeLteHelper();
-    ~EdgeLteHelper();
+    FedMoeLteHelper();
+    ~FedMoeLteHelper();
     /** \brief Copy (shares the cells built). \param other the helper */
-    EdgeLteHelper(const EdgeLteHelper& other);
+    FedMoeLteHelper(const FedMoeLteHelper& other);
     /** \brief Copy (shares the cells built). \param other the helper \return this */
-    EdgeLteHelper& operator=(const EdgeLteHelper& other);
+    FedMoeLteHelper& operator=(const FedMoeLteHelper& other);
 
     /**
      * \brief How many eNBs and how far apart.
@@ -132,7 +133,7 @@ class EdgeLteHelper
 
     /**
      * \brief Where the UEs start and which eNB serves each (used by
-     *        EdgeNetworkHelper::InstallLte before Install: LTE needs the UEs'
+     *        FedMoeEdgeNetworkHelper::InstallLte before Install: LTE needs the UEs'
      *        mobility models when it builds their devices).
      * \param distances distance of each UE from its eNB, metres
      * \param[out] uePositions start position of each UE
@@ -153,7 +154,7 @@ class EdgeLteHelper
     void SetRlcBuffer(uint32_t bytes);
 
     /**
-     * \brief Build the cells (called by EdgeNetworkHelper::InstallLte): eNBs,
+     * \brief Build the cells (called by FedMoeEdgeNetworkHelper::InstallLte): eNBs,
      *        UE devices, EPC, backhaul, addresses and routes, attachment.
      * \param server the edge server (gets the backhaul link)
      * \param clients the UEs (each with a MobilityModel)
@@ -223,4 +224,4 @@ class EdgeLteHelper
 
 } // namespace ns3
 
-#endif // EDGE_LTE_HELPER_H
+#endif // FEDMOE_LTE_HELPER_H

@@ -1,14 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * EdgeDeviceProfile: what an edge device can do (compute, memory, network,
+ * FedMoeDeviceProfile: what an edge device can do (compute, memory, network,
  * availability), aggregated to its ns3::Node. The scheduler reads it as the
  * client's self-reported capacity; the compute model and the point-to-point
  * topology derive simulated behaviour from it.
  */
 
-#ifndef EDGE_DEVICE_PROFILE_H
-#define EDGE_DEVICE_PROFILE_H
+#ifndef FEDMOE_DEVICE_PROFILE_H
+#define FEDMOE_DEVICE_PROFILE_H
 
-#include "ns3/capacity-estimator.h"
+#include "fedmoe/scheduling/capacity-estimator.h"
 #include "ns3/data-rate.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
@@ -21,14 +22,14 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-device
  * \brief Capacity profile of one edge device; aggregate it to the device's Node.
  *
  * Every Attribute is validated in its setter: a value that is negative, zero
  * (where zero is meaningless), NaN, infinite or out of range throws
  * std::invalid_argument naming the attribute, the value and what is allowed.
  */
-class EdgeDeviceProfile : public Object
+class FedMoeDeviceProfile : public Object
 {
   public:
     /**
@@ -38,8 +39,8 @@ class EdgeDeviceProfile : public Object
     static TypeId GetTypeId();
 
     /** \brief Default profile: the catalog's "raspberry-pi-4" figures. */
-    EdgeDeviceProfile();
-    ~EdgeDeviceProfile() override;
+    FedMoeDeviceProfile();
+    ~FedMoeDeviceProfile() override;
 
     /** \brief Set the sustained fp32 compute throughput. \param gflops GFLOP/s, > 0 */
     void SetComputeGflops(double gflops);
@@ -123,4 +124,4 @@ class EdgeDeviceProfile : public Object
 
 } // namespace ns3
 
-#endif // EDGE_DEVICE_PROFILE_H
+#endif // FEDMOE_DEVICE_PROFILE_H

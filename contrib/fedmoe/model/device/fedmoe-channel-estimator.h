@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * ChannelEstimator: per-peer exponentially weighted moving averages of the
+ * FedMoeChannelEstimator: per-peer exponentially weighted moving averages of the
  * goodput and RTT observed on completed transfers, and of the radio's
  * SNR when a PHY is connected (a Wi-Fi PHY's SNR, an LTE UE's reported SINR).
  * Input of the channel-aware scheduler.
  */
 
-#ifndef CHANNEL_ESTIMATOR_H
-#define CHANNEL_ESTIMATOR_H
+#ifndef FEDMOE_CHANNEL_ESTIMATOR_H
+#define FEDMOE_CHANNEL_ESTIMATOR_H
 
 #include "ns3/mac48-address.h"
 #include "ns3/nstime.h"
@@ -23,12 +24,12 @@ class LteUePhy;
 class WifiPhy;
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-device
  * \brief What is known of the channel to one peer.
  *
  * A field whose sample count is 0 has no estimate yet (its value is 0).
  */
-struct ChannelEstimate
+struct FedMoeChannelEstimate
 {
     double goodputBps = 0.0;      //!< EWMA of application bytes x 8 / transfer duration
     Time rtt;                     //!< EWMA of round-trip time samples
@@ -39,13 +40,13 @@ struct ChannelEstimate
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-device
  * \brief Per-peer EWMA: estimate = Smoothing x sample + (1 - Smoothing) x estimate;
  *        the first sample of a quantity sets it.
  *
  * Peers are identified by a number the caller chooses (client id or node id).
  */
-class ChannelEstimator : public Object
+class FedMoeChannelEstimator : public Object
 {
   public:
     /**
@@ -54,8 +55,8 @@ class ChannelEstimator : public Object
      */
     static TypeId GetTypeId();
 
-    ChannelEstimator();
-    ~ChannelEstimator() override;
+    FedMoeChannelEstimator();
+    ~FedMoeChannelEstimator() override;
 
     /** \brief Set the EWMA weight of a new sample. \param alpha in (0, 1] */
     void SetSmoothing(double alpha);
@@ -112,7 +113,7 @@ class ChannelEstimator : public Object
      * \param peer peer id
      * \return the estimate (all zero if nothing was recorded)
      */
-    ChannelEstimate GetEstimate(uint32_t peer) const;
+    FedMoeChannelEstimate GetEstimate(uint32_t peer) const;
 
     /**
      * \brief Whether anything was recorded for a peer.
@@ -131,17 +132,17 @@ class ChannelEstimator : public Object
      * \param peer peer id
      * \param estimate the new estimate
      */
-    typedef void (*UpdatedCallback)(uint32_t peer, const ChannelEstimate& estimate);
+    typedef void (*UpdatedCallback)(uint32_t peer, const FedMoeChannelEstimate& estimate);
 
   private:
     /// EWMA step; the first sample (count 0) initialises.
     double Smooth(double estimate, double sample, uint32_t count) const;
 
     double m_smoothing;                                         //!< EWMA weight of a new sample
-    std::map<uint32_t, ChannelEstimate> m_peers;                //!< estimates per peer
-    TracedCallback<uint32_t, const ChannelEstimate&> m_updated; //!< fires per sample
+    std::map<uint32_t, FedMoeChannelEstimate> m_peers;                //!< estimates per peer
+    TracedCallback<uint32_t, const FedMoeChannelEstimate&> m_updated; //!< fires per sample
 };
 
 } // namespace ns3
 
-#endif // CHANNEL_ESTIMATOR_H
+#endif // FEDMOE_CHANNEL_ESTIMATOR_H

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * DevicePopulation: weighted tier mix + lognormal spread from ns-3 streams.
+ * FedMoeDevicePopulation: weighted tier mix + lognormal spread from ns-3 streams.
  */
 
-#include "device-population.h"
+#include "fedmoe-device-population.h"
 
-#include "device-catalog.h"
+#include "fedmoe-device-catalog.h"
 
 #include "ns3/double.h"
 #include "ns3/log.h"
@@ -18,9 +19,9 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("DevicePopulation");
+NS_LOG_COMPONENT_DEFINE("FedMoeDevicePopulation");
 
-NS_OBJECT_ENSURE_REGISTERED(DevicePopulation);
+NS_OBJECT_ENSURE_REGISTERED(FedMoeDevicePopulation);
 
 namespace
 {
@@ -40,8 +41,8 @@ Trim(const std::string& s)
 [[noreturn]] void
 RejectMix(const std::string& mix, const std::string& why)
 {
-    throw std::invalid_argument("DevicePopulation::Mix: invalid value \"" + mix + "\" (" + why
-                                + "; allowed: \"tier=weight,...\" over DeviceCatalog tiers, "
+    throw std::invalid_argument("FedMoeDevicePopulation::Mix: invalid value \"" + mix + "\" (" + why
+                                + "; allowed: \"tier=weight,...\" over FedMoeDeviceCatalog tiers, "
                                   "weights >= 0, at least one > 0)");
 }
 
@@ -49,7 +50,7 @@ std::string
 DefaultMix()
 {
     std::string mix;
-    for (const auto& name : DeviceCatalog::Names())
+    for (const auto& name : FedMoeDeviceCatalog::Names())
     {
         mix += (mix.empty() ? "" : ",") + name + "=1";
     }
@@ -59,34 +60,34 @@ DefaultMix()
 } // namespace
 
 TypeId
-DevicePopulation::GetTypeId()
+FedMoeDevicePopulation::GetTypeId()
 {
     static TypeId tid
-        = TypeId("ns3::DevicePopulation")
+        = TypeId("ns3::FedMoeDevicePopulation")
               .SetParent<Object>()
-              .SetGroupName("Fedmoe")
-              .AddConstructor<DevicePopulation>()
+              .SetGroupName("FedMoe")
+              .AddConstructor<FedMoeDevicePopulation>()
               .AddAttribute(
                   "Mix",
-                  "Tier mix \"tier=weight,...\" over DeviceCatalog names "
+                  "Tier mix \"tier=weight,...\" over FedMoeDeviceCatalog names "
                   "(mcu-sensor, raspberry-pi-4, jetson-nano, midrange-phone, laptop).",
                   StringValue(DefaultMix()),
-                  MakeStringAccessor(&DevicePopulation::SetMix, &DevicePopulation::GetMix),
+                  MakeStringAccessor(&FedMoeDevicePopulation::SetMix, &FedMoeDevicePopulation::GetMix),
                   MakeStringChecker())
               .AddAttribute(
                   "Spread",
                   "Lognormal shape (sigma) of the per-device factor on compute, link "
                   "rates and latency (median 1; 0 = nominal figures).",
                   DoubleValue(0.25),
-                  MakeDoubleAccessor(&DevicePopulation::SetSpread, &DevicePopulation::GetSpread),
+                  MakeDoubleAccessor(&FedMoeDevicePopulation::SetSpread, &FedMoeDevicePopulation::GetSpread),
                   MakeDoubleChecker<double>())
               .AddTraceSource("Drawn", "A profile was drawn.",
-                              MakeTraceSourceAccessor(&DevicePopulation::m_drawn),
-                              "ns3::DevicePopulation::DrawnCallback");
+                              MakeTraceSourceAccessor(&FedMoeDevicePopulation::m_drawn),
+                              "ns3::FedMoeDevicePopulation::DrawnCallback");
     return tid;
 }
 
-DevicePopulation::DevicePopulation()
+FedMoeDevicePopulation::FedMoeDevicePopulation()
     : m_spread(0.25),
       m_tierChoice(CreateObject<UniformRandomVariable>()),
       m_computeNoise(CreateObject<NormalRandomVariable>()),
@@ -96,13 +97,13 @@ DevicePopulation::DevicePopulation()
     NS_LOG_FUNCTION(this);
 }
 
-DevicePopulation::~DevicePopulation()
+FedMoeDevicePopulation::~FedMoeDevicePopulation()
 {
     NS_LOG_FUNCTION(this);
 }
 
 void
-DevicePopulation::DoDispose()
+FedMoeDevicePopulation::DoDispose()
 {
     m_tierChoice = nullptr;
     m_computeNoise = nullptr;
@@ -112,7 +113,7 @@ DevicePopulation::DoDispose()
 }
 
 void
-DevicePopulation::SetMix(std::string mix)
+FedMoeDevicePopulation::SetMix(std::string mix)
 {
     std::vector<std::pair<std::string, double>> parsed;
     double total = 0.0;
@@ -126,7 +127,7 @@ DevicePopulation::SetMix(std::string mix)
             RejectMix(mix, "entry \"" + item + "\" has no '='");
         }
         const std::string name = Trim(item.substr(0, eq));
-        if (!DeviceCatalog::Has(name))
+        if (!FedMoeDeviceCatalog::Has(name))
         {
             RejectMix(mix, "unknown tier \"" + name + "\"");
         }
@@ -161,32 +162,32 @@ DevicePopulation::SetMix(std::string mix)
 }
 
 std::string
-DevicePopulation::GetMix() const
+FedMoeDevicePopulation::GetMix() const
 {
     return m_mixText;
 }
 
 void
-DevicePopulation::SetSpread(double sigma)
+FedMoeDevicePopulation::SetSpread(double sigma)
 {
     if (!(sigma >= 0.0) || !std::isfinite(sigma))
     {
         std::ostringstream os;
         os << sigma;
-        throw std::invalid_argument("DevicePopulation::Spread: invalid value " + os.str()
+        throw std::invalid_argument("FedMoeDevicePopulation::Spread: invalid value " + os.str()
                                     + " (allowed: a finite number >= 0)");
     }
     m_spread = sigma;
 }
 
 double
-DevicePopulation::GetSpread() const
+FedMoeDevicePopulation::GetSpread() const
 {
     return m_spread;
 }
 
 double
-DevicePopulation::Factor(Ptr<NormalRandomVariable> normal)
+FedMoeDevicePopulation::Factor(Ptr<NormalRandomVariable> normal)
 {
     // Drawn even when Spread is 0 so that the streams advance the same way
     // whatever the spread, and only the factor changes.
@@ -194,8 +195,8 @@ DevicePopulation::Factor(Ptr<NormalRandomVariable> normal)
     return std::exp(m_spread * z);
 }
 
-Ptr<EdgeDeviceProfile>
-DevicePopulation::Draw()
+Ptr<FedMoeDeviceProfile>
+FedMoeDevicePopulation::Draw()
 {
     double total = 0.0;
     for (const auto& entry : m_mix)
@@ -214,7 +215,7 @@ DevicePopulation::Draw()
             break;
         }
     }
-    auto profile = DeviceCatalog::CreateProfile(tier);
+    auto profile = FedMoeDeviceCatalog::CreateProfile(tier);
     const double compute = Factor(m_computeNoise);
     const double rate = Factor(m_rateNoise);
     const double latency = Factor(m_latencyNoise);
@@ -233,17 +234,17 @@ DevicePopulation::Draw()
     return profile;
 }
 
-std::vector<Ptr<EdgeDeviceProfile>>
-DevicePopulation::Install(NodeContainer nodes)
+std::vector<Ptr<FedMoeDeviceProfile>>
+FedMoeDevicePopulation::Install(NodeContainer nodes)
 {
-    std::vector<Ptr<EdgeDeviceProfile>> profiles;
+    std::vector<Ptr<FedMoeDeviceProfile>> profiles;
     for (auto it = nodes.Begin(); it != nodes.End(); ++it)
     {
-        if ((*it)->GetObject<EdgeDeviceProfile>())
+        if ((*it)->GetObject<FedMoeDeviceProfile>())
         {
-            throw std::invalid_argument("DevicePopulation::Install: node "
+            throw std::invalid_argument("FedMoeDevicePopulation::Install: node "
                                         + std::to_string((*it)->GetId())
-                                        + " already has an EdgeDeviceProfile");
+                                        + " already has an FedMoeDeviceProfile");
         }
         auto profile = Draw();
         (*it)->AggregateObject(profile);
@@ -253,7 +254,7 @@ DevicePopulation::Install(NodeContainer nodes)
 }
 
 int64_t
-DevicePopulation::AssignStreams(int64_t stream)
+FedMoeDevicePopulation::AssignStreams(int64_t stream)
 {
     m_tierChoice->SetStream(stream);
     m_computeNoise->SetStream(stream + 1);

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * EdgeDeviceProfile: validated capacity attributes of an edge device.
+ * FedMoeDeviceProfile: validated capacity attributes of an edge device.
  */
 
-#include "edge-device-profile.h"
+#include "fedmoe-device-profile.h"
 
 #include "ns3/double.h"
 #include "ns3/log.h"
@@ -16,9 +17,9 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("EdgeDeviceProfile");
+NS_LOG_COMPONENT_DEFINE("FedMoeDeviceProfile");
 
-NS_OBJECT_ENSURE_REGISTERED(EdgeDeviceProfile);
+NS_OBJECT_ENSURE_REGISTERED(FedMoeDeviceProfile);
 
 namespace
 {
@@ -27,7 +28,7 @@ namespace
 [[noreturn]] void
 Reject(const std::string& attribute, const std::string& value, const std::string& allowed)
 {
-    throw std::invalid_argument("EdgeDeviceProfile::" + attribute + ": invalid value " + value
+    throw std::invalid_argument("FedMoeDeviceProfile::" + attribute + ": invalid value " + value
                                 + " (allowed: " + allowed + ")");
 }
 
@@ -52,64 +53,64 @@ RequirePositiveFinite(const std::string& attribute, double value)
 } // namespace
 
 TypeId
-EdgeDeviceProfile::GetTypeId()
+FedMoeDeviceProfile::GetTypeId()
 {
     static TypeId tid
-        = TypeId("ns3::EdgeDeviceProfile")
+        = TypeId("ns3::FedMoeDeviceProfile")
               .SetParent<Object>()
-              .SetGroupName("Fedmoe")
-              .AddConstructor<EdgeDeviceProfile>()
+              .SetGroupName("FedMoe")
+              .AddConstructor<FedMoeDeviceProfile>()
               .AddAttribute("ComputeGflops",
                             "Sustained fp32 throughput for training-like workloads, GFLOP/s (> 0).",
                             DoubleValue(12.0),
-                            MakeDoubleAccessor(&EdgeDeviceProfile::SetComputeGflops,
-                                               &EdgeDeviceProfile::GetComputeGflops),
+                            MakeDoubleAccessor(&FedMoeDeviceProfile::SetComputeGflops,
+                                               &FedMoeDeviceProfile::GetComputeGflops),
                             MakeDoubleChecker<double>())
               .AddAttribute(
                   "Cores", "CPU cores (>= 1).", UintegerValue(4),
-                  MakeUintegerAccessor(&EdgeDeviceProfile::SetCores, &EdgeDeviceProfile::GetCores),
+                  MakeUintegerAccessor(&FedMoeDeviceProfile::SetCores, &FedMoeDeviceProfile::GetCores),
                   MakeUintegerChecker<uint32_t>())
               .AddAttribute("MemoryMb", "Memory available for training, MB (> 0).",
                             DoubleValue(3000.0),
-                            MakeDoubleAccessor(&EdgeDeviceProfile::SetMemoryMb,
-                                               &EdgeDeviceProfile::GetMemoryMb),
+                            MakeDoubleAccessor(&FedMoeDeviceProfile::SetMemoryMb,
+                                               &FedMoeDeviceProfile::GetMemoryMb),
                             MakeDoubleChecker<double>())
               .AddAttribute("UplinkRate", "Nominal device-to-server rate (> 0).",
                             DataRateValue(DataRate("60Mbps")),
-                            MakeDataRateAccessor(&EdgeDeviceProfile::SetUplinkRate,
-                                                 &EdgeDeviceProfile::GetUplinkRate),
+                            MakeDataRateAccessor(&FedMoeDeviceProfile::SetUplinkRate,
+                                                 &FedMoeDeviceProfile::GetUplinkRate),
                             MakeDataRateChecker())
               .AddAttribute("DownlinkRate", "Nominal server-to-device rate (> 0).",
                             DataRateValue(DataRate("100Mbps")),
-                            MakeDataRateAccessor(&EdgeDeviceProfile::SetDownlinkRate,
-                                                 &EdgeDeviceProfile::GetDownlinkRate),
+                            MakeDataRateAccessor(&FedMoeDeviceProfile::SetDownlinkRate,
+                                                 &FedMoeDeviceProfile::GetDownlinkRate),
                             MakeDataRateChecker())
               .AddAttribute(
                   "Latency", "Nominal one-way access latency (> 0).", TimeValue(MilliSeconds(5)),
-                  MakeTimeAccessor(&EdgeDeviceProfile::SetLatency, &EdgeDeviceProfile::GetLatency),
+                  MakeTimeAccessor(&FedMoeDeviceProfile::SetLatency, &FedMoeDeviceProfile::GetLatency),
                   MakeTimeChecker())
               .AddAttribute("Availability", "Probability that the device joins a round, in [0, 1].",
                             DoubleValue(0.95),
-                            MakeDoubleAccessor(&EdgeDeviceProfile::SetAvailability,
-                                               &EdgeDeviceProfile::GetAvailability),
+                            MakeDoubleAccessor(&FedMoeDeviceProfile::SetAvailability,
+                                               &FedMoeDeviceProfile::GetAvailability),
                             MakeDoubleChecker<double>())
               .AddAttribute("PacketErrorRate", "Packet error rate of the access link, in [0, 1).",
                             DoubleValue(0.0),
-                            MakeDoubleAccessor(&EdgeDeviceProfile::SetPacketErrorRate,
-                                               &EdgeDeviceProfile::GetPacketErrorRate),
+                            MakeDoubleAccessor(&FedMoeDeviceProfile::SetPacketErrorRate,
+                                               &FedMoeDeviceProfile::GetPacketErrorRate),
                             MakeDoubleChecker<double>())
               .AddAttribute(
-                  "Tier", "Tier name (a DeviceCatalog key or free text, non-empty).",
+                  "Tier", "Tier name (a FedMoeDeviceCatalog key or free text, non-empty).",
                   StringValue("raspberry-pi-4"),
-                  MakeStringAccessor(&EdgeDeviceProfile::SetTier, &EdgeDeviceProfile::GetTier),
+                  MakeStringAccessor(&FedMoeDeviceProfile::SetTier, &FedMoeDeviceProfile::GetTier),
                   MakeStringChecker())
               .AddTraceSource("Changed", "An attribute took a new (validated) value.",
-                              MakeTraceSourceAccessor(&EdgeDeviceProfile::m_changedTrace),
-                              "ns3::EdgeDeviceProfile::ChangedCallback");
+                              MakeTraceSourceAccessor(&FedMoeDeviceProfile::m_changedTrace),
+                              "ns3::FedMoeDeviceProfile::ChangedCallback");
     return tid;
 }
 
-EdgeDeviceProfile::EdgeDeviceProfile()
+FedMoeDeviceProfile::FedMoeDeviceProfile()
     : m_computeGflops(12.0),
       m_cores(4),
       m_memoryMb(3000.0),
@@ -123,13 +124,13 @@ EdgeDeviceProfile::EdgeDeviceProfile()
     NS_LOG_FUNCTION(this);
 }
 
-EdgeDeviceProfile::~EdgeDeviceProfile()
+FedMoeDeviceProfile::~FedMoeDeviceProfile()
 {
     NS_LOG_FUNCTION(this);
 }
 
 void
-EdgeDeviceProfile::SetComputeGflops(double gflops)
+FedMoeDeviceProfile::SetComputeGflops(double gflops)
 {
     RequirePositiveFinite("ComputeGflops", gflops);
     m_computeGflops = gflops;
@@ -137,13 +138,13 @@ EdgeDeviceProfile::SetComputeGflops(double gflops)
 }
 
 double
-EdgeDeviceProfile::GetComputeGflops() const
+FedMoeDeviceProfile::GetComputeGflops() const
 {
     return m_computeGflops;
 }
 
 void
-EdgeDeviceProfile::SetCores(uint32_t cores)
+FedMoeDeviceProfile::SetCores(uint32_t cores)
 {
     if (cores == 0)
     {
@@ -154,13 +155,13 @@ EdgeDeviceProfile::SetCores(uint32_t cores)
 }
 
 uint32_t
-EdgeDeviceProfile::GetCores() const
+FedMoeDeviceProfile::GetCores() const
 {
     return m_cores;
 }
 
 void
-EdgeDeviceProfile::SetMemoryMb(double mb)
+FedMoeDeviceProfile::SetMemoryMb(double mb)
 {
     RequirePositiveFinite("MemoryMb", mb);
     m_memoryMb = mb;
@@ -168,13 +169,13 @@ EdgeDeviceProfile::SetMemoryMb(double mb)
 }
 
 double
-EdgeDeviceProfile::GetMemoryMb() const
+FedMoeDeviceProfile::GetMemoryMb() const
 {
     return m_memoryMb;
 }
 
 void
-EdgeDeviceProfile::SetUplinkRate(DataRate rate)
+FedMoeDeviceProfile::SetUplinkRate(DataRate rate)
 {
     if (rate.GetBitRate() == 0)
     {
@@ -185,13 +186,13 @@ EdgeDeviceProfile::SetUplinkRate(DataRate rate)
 }
 
 DataRate
-EdgeDeviceProfile::GetUplinkRate() const
+FedMoeDeviceProfile::GetUplinkRate() const
 {
     return m_uplinkRate;
 }
 
 void
-EdgeDeviceProfile::SetDownlinkRate(DataRate rate)
+FedMoeDeviceProfile::SetDownlinkRate(DataRate rate)
 {
     if (rate.GetBitRate() == 0)
     {
@@ -202,13 +203,13 @@ EdgeDeviceProfile::SetDownlinkRate(DataRate rate)
 }
 
 DataRate
-EdgeDeviceProfile::GetDownlinkRate() const
+FedMoeDeviceProfile::GetDownlinkRate() const
 {
     return m_downlinkRate;
 }
 
 void
-EdgeDeviceProfile::SetLatency(Time latency)
+FedMoeDeviceProfile::SetLatency(Time latency)
 {
     if (!latency.IsStrictlyPositive())
     {
@@ -219,13 +220,13 @@ EdgeDeviceProfile::SetLatency(Time latency)
 }
 
 Time
-EdgeDeviceProfile::GetLatency() const
+FedMoeDeviceProfile::GetLatency() const
 {
     return m_latency;
 }
 
 void
-EdgeDeviceProfile::SetAvailability(double p)
+FedMoeDeviceProfile::SetAvailability(double p)
 {
     if (!(p >= 0.0 && p <= 1.0))
     {
@@ -236,7 +237,7 @@ EdgeDeviceProfile::SetAvailability(double p)
 }
 
 fedmoe::scheduling::CapacityProfile
-EdgeDeviceProfile::GetCapacity() const
+FedMoeDeviceProfile::GetCapacity() const
 {
     fedmoe::scheduling::CapacityProfile c;
     c.computeGflops = m_computeGflops;
@@ -250,13 +251,13 @@ EdgeDeviceProfile::GetCapacity() const
 }
 
 double
-EdgeDeviceProfile::GetAvailability() const
+FedMoeDeviceProfile::GetAvailability() const
 {
     return m_availability;
 }
 
 void
-EdgeDeviceProfile::SetPacketErrorRate(double p)
+FedMoeDeviceProfile::SetPacketErrorRate(double p)
 {
     // 1 would make every transfer impossible, which is never what a scenario means.
     if (!(p >= 0.0 && p < 1.0))
@@ -268,13 +269,13 @@ EdgeDeviceProfile::SetPacketErrorRate(double p)
 }
 
 double
-EdgeDeviceProfile::GetPacketErrorRate() const
+FedMoeDeviceProfile::GetPacketErrorRate() const
 {
     return m_packetErrorRate;
 }
 
 void
-EdgeDeviceProfile::SetTier(std::string tier)
+FedMoeDeviceProfile::SetTier(std::string tier)
 {
     if (tier.empty())
     {
@@ -285,13 +286,13 @@ EdgeDeviceProfile::SetTier(std::string tier)
 }
 
 std::string
-EdgeDeviceProfile::GetTier() const
+FedMoeDeviceProfile::GetTier() const
 {
     return m_tier;
 }
 
 std::string
-EdgeDeviceProfile::ToString() const
+FedMoeDeviceProfile::ToString() const
 {
     std::ostringstream os;
     os << m_tier << ": " << m_computeGflops << " GFLOP/s, " << m_cores << " cores, " << m_memoryMb

@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * DeviceCatalog: named tiers of edge devices with documented nominal figures
+ * FedMoeDeviceCatalog: named tiers of edge devices with documented nominal figures
  * (compute, cores, memory, link rates, latency, availability).
  */
 
-#ifndef DEVICE_CATALOG_H
-#define DEVICE_CATALOG_H
+#ifndef FEDMOE_DEVICE_CATALOG_H
+#define FEDMOE_DEVICE_CATALOG_H
 
-#include "edge-device-profile.h"
+#include "fedmoe-device-profile.h"
 
 #include "ns3/ptr.h"
 
@@ -17,10 +18,10 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-device
  * \brief Nominal figures of one device tier (see device-catalog.cc for sources).
  */
-struct DeviceTier
+struct FedMoeDeviceTier
 {
     std::string name;        //!< catalog key, e.g. "raspberry-pi-4"
     std::string description; //!< hardware it stands for
@@ -34,18 +35,18 @@ struct DeviceTier
 };
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-device
  * \brief The built-in tiers: "mcu-sensor", "raspberry-pi-4", "jetson-nano",
  *        "midrange-phone", "laptop".
  */
-class DeviceCatalog
+class FedMoeDeviceCatalog
 {
   public:
     /**
      * \brief All tiers, in a fixed order.
      * \return the tiers
      */
-    static const std::vector<DeviceTier>& Tiers();
+    static const std::vector<FedMoeDeviceTier>& Tiers();
 
     /**
      * \brief The tier names, in the order of Tiers().
@@ -66,16 +67,16 @@ class DeviceCatalog
      * \return the tier
      * \throws std::invalid_argument naming the unknown tier and the known ones
      */
-    static const DeviceTier& Get(const std::string& name);
+    static const FedMoeDeviceTier& Get(const std::string& name);
 
     /**
      * \brief A new profile with the tier's nominal figures.
      * \param name tier name
      * \return the profile (not yet aggregated to a Node)
      */
-    static Ptr<EdgeDeviceProfile> CreateProfile(const std::string& name);
+    static Ptr<FedMoeDeviceProfile> CreateProfile(const std::string& name);
 };
 
 } // namespace ns3
 
-#endif // DEVICE_CATALOG_H
+#endif // FEDMOE_DEVICE_CATALOG_H

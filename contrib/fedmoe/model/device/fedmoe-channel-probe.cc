@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * ChannelProbe: timed BulkSend -> PacketSink transfers feeding a ChannelEstimator.
+ * FedMoeChannelProbe: timed BulkSend -> PacketSink transfers feeding a FedMoeChannelEstimator.
  */
 
-#include "channel-probe.h"
+#include "fedmoe-channel-probe.h"
 
 #include "ns3/boolean.h"
 #include "ns3/bulk-send-application.h"
@@ -19,38 +20,38 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("ChannelProbe");
+NS_LOG_COMPONENT_DEFINE("FedMoeChannelProbe");
 
-NS_OBJECT_ENSURE_REGISTERED(ChannelProbe);
+NS_OBJECT_ENSURE_REGISTERED(FedMoeChannelProbe);
 
 TypeId
-ChannelProbe::GetTypeId()
+FedMoeChannelProbe::GetTypeId()
 {
     static TypeId tid
-        = TypeId("ns3::ChannelProbe")
+        = TypeId("ns3::FedMoeChannelProbe")
               .SetParent<Object>()
-              .SetGroupName("Fedmoe")
-              .AddConstructor<ChannelProbe>()
+              .SetGroupName("FedMoe")
+              .AddConstructor<FedMoeChannelProbe>()
               .AddAttribute("PayloadBytes", "Bytes per transfer (>= 1).", UintegerValue(1000000),
-                            MakeUintegerAccessor(&ChannelProbe::m_payloadBytes),
+                            MakeUintegerAccessor(&FedMoeChannelProbe::m_payloadBytes),
                             MakeUintegerChecker<uint64_t>(1))
               .AddAttribute("Transfers", "Transfers per client, one after another (>= 1).",
-                            UintegerValue(1), MakeUintegerAccessor(&ChannelProbe::m_transfers),
+                            UintegerValue(1), MakeUintegerAccessor(&FedMoeChannelProbe::m_transfers),
                             MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("BasePort", "Sink port of client 0; client i uses BasePort + i.",
-                            UintegerValue(50000), MakeUintegerAccessor(&ChannelProbe::m_basePort),
+                            UintegerValue(50000), MakeUintegerAccessor(&FedMoeChannelProbe::m_basePort),
                             MakeUintegerChecker<uint16_t>(1))
               .AddAttribute("Sequential",
                             "Clients upload one after another instead of all at once.",
-                            BooleanValue(false), MakeBooleanAccessor(&ChannelProbe::m_sequential),
+                            BooleanValue(false), MakeBooleanAccessor(&FedMoeChannelProbe::m_sequential),
                             MakeBooleanChecker())
               .AddTraceSource("TransferDone", "A transfer's last byte reached the sink.",
-                              MakeTraceSourceAccessor(&ChannelProbe::m_transferDone),
-                              "ns3::ChannelProbe::TransferCallback");
+                              MakeTraceSourceAccessor(&FedMoeChannelProbe::m_transferDone),
+                              "ns3::FedMoeChannelProbe::TransferCallback");
     return tid;
 }
 
-ChannelProbe::ChannelProbe()
+FedMoeChannelProbe::FedMoeChannelProbe()
     : m_payloadBytes(1000000),
       m_transfers(1),
       m_basePort(50000),
@@ -59,13 +60,13 @@ ChannelProbe::ChannelProbe()
     NS_LOG_FUNCTION(this);
 }
 
-ChannelProbe::~ChannelProbe()
+FedMoeChannelProbe::~FedMoeChannelProbe()
 {
     NS_LOG_FUNCTION(this);
 }
 
 void
-ChannelProbe::DoDispose()
+FedMoeChannelProbe::DoDispose()
 {
     m_clients.clear();
     m_estimator = nullptr;
@@ -73,20 +74,20 @@ ChannelProbe::DoDispose()
 }
 
 void
-ChannelProbe::Install(Ptr<Node> server, NodeContainer clients,
-                      std::vector<Ipv4Address> serverAddresses, Ptr<ChannelEstimator> estimator,
+FedMoeChannelProbe::Install(Ptr<Node> server, NodeContainer clients,
+                      std::vector<Ipv4Address> serverAddresses, Ptr<FedMoeChannelEstimator> estimator,
                       Time start)
 {
     NS_LOG_FUNCTION(this << server << clients.GetN() << start);
     if (serverAddresses.size() != clients.GetN())
     {
         throw std::invalid_argument(
-            "ChannelProbe::Install: " + std::to_string(serverAddresses.size())
+            "FedMoeChannelProbe::Install: " + std::to_string(serverAddresses.size())
             + " server addresses for " + std::to_string(clients.GetN()) + " clients");
     }
     if (uint32_t(m_basePort) + clients.GetN() > 65536)
     {
-        throw std::invalid_argument("ChannelProbe::Install: BasePort + clients exceeds 65535");
+        throw std::invalid_argument("FedMoeChannelProbe::Install: BasePort + clients exceeds 65535");
     }
     m_estimator = estimator;
     for (uint32_t i = 0; i < clients.GetN(); ++i)
@@ -98,16 +99,16 @@ ChannelProbe::Install(Ptr<Node> server, NodeContainer clients,
         PacketSinkHelper sink("ns3::TcpSocketFactory",
                               InetSocketAddress(Ipv4Address::GetAny(), m_basePort + i));
         auto app = sink.Install(server).Get(0);
-        app->TraceConnectWithoutContext("Rx", MakeBoundCallback(&ChannelProbe::SinkRx, this, i));
+        app->TraceConnectWithoutContext("Rx", MakeBoundCallback(&FedMoeChannelProbe::SinkRx, this, i));
         if (!m_sequential || i == 0)
         {
-            Simulator::Schedule(start, &ChannelProbe::StartTransfer, this, i);
+            Simulator::Schedule(start, &FedMoeChannelProbe::StartTransfer, this, i);
         }
     }
 }
 
 void
-ChannelProbe::StartTransfer(uint32_t i)
+FedMoeChannelProbe::StartTransfer(uint32_t i)
 {
     Client& c = m_clients[i];
     BulkSendHelper bulk("ns3::TcpSocketFactory", InetSocketAddress(c.server, m_basePort + i));
@@ -119,23 +120,23 @@ ChannelProbe::StartTransfer(uint32_t i)
     c.minRtt = Time();
     // The socket exists once the application has started; the first RTT
     // sample needs a full round trip, so looking 1 us later misses none.
-    Simulator::Schedule(MicroSeconds(1), &ChannelProbe::WatchRtt, this, i, app);
+    Simulator::Schedule(MicroSeconds(1), &FedMoeChannelProbe::WatchRtt, this, i, app);
     NS_LOG_DEBUG("client " << i << ": transfer " << c.completed << " starts");
 }
 
 void
-ChannelProbe::WatchRtt(uint32_t i, Ptr<Application> app)
+FedMoeChannelProbe::WatchRtt(uint32_t i, Ptr<Application> app)
 {
     auto socket = DynamicCast<BulkSendApplication>(app)->GetSocket();
     if (socket)
     {
         socket->TraceConnectWithoutContext("RTT",
-                                           MakeBoundCallback(&ChannelProbe::RttSample, this, i));
+                                           MakeBoundCallback(&FedMoeChannelProbe::RttSample, this, i));
     }
 }
 
 void
-ChannelProbe::RttSample(ChannelProbe* probe, uint32_t i, Time /* oldRtt */, Time newRtt)
+FedMoeChannelProbe::RttSample(FedMoeChannelProbe* probe, uint32_t i, Time /* oldRtt */, Time newRtt)
 {
     Client& c = probe->m_clients[i];
     if (newRtt.IsStrictlyPositive() && (c.minRtt.IsZero() || newRtt < c.minRtt))
@@ -145,7 +146,7 @@ ChannelProbe::RttSample(ChannelProbe* probe, uint32_t i, Time /* oldRtt */, Time
 }
 
 void
-ChannelProbe::SinkRx(ChannelProbe* probe, uint32_t i, Ptr<const Packet> p,
+FedMoeChannelProbe::SinkRx(FedMoeChannelProbe* probe, uint32_t i, Ptr<const Packet> p,
                      const Address& /* from */)
 {
     Client& c = probe->m_clients[i];
@@ -183,25 +184,25 @@ ChannelProbe::SinkRx(ChannelProbe* probe, uint32_t i, Ptr<const Packet> p,
 }
 
 uint32_t
-ChannelProbe::GetCompleted(uint32_t i) const
+FedMoeChannelProbe::GetCompleted(uint32_t i) const
 {
     return m_clients.at(i).completed;
 }
 
 std::vector<Time>
-ChannelProbe::GetDurations(uint32_t i) const
+FedMoeChannelProbe::GetDurations(uint32_t i) const
 {
     return m_clients.at(i).durations;
 }
 
 Time
-ChannelProbe::GetMinRtt(uint32_t i) const
+FedMoeChannelProbe::GetMinRtt(uint32_t i) const
 {
     return m_clients.at(i).overallMinRtt;
 }
 
 bool
-ChannelProbe::AllComplete() const
+FedMoeChannelProbe::AllComplete() const
 {
     for (const auto& c : m_clients)
     {

@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * ComputeModel: turns a training workload (FLOPs) into simulated time on a
+ * FedMoeComputeModel: turns a training workload (FLOPs) into simulated time on a
  * device, with random background occupancy of the device.
  */
 
-#ifndef COMPUTE_MODEL_H
-#define COMPUTE_MODEL_H
+#ifndef FEDMOE_COMPUTE_MODEL_H
+#define FEDMOE_COMPUTE_MODEL_H
 
-#include "edge-device-profile.h"
+#include "fedmoe-device-profile.h"
 
 #include "ns3/nstime.h"
 #include "ns3/object.h"
@@ -17,7 +18,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-device
  * \brief time = FLOPs / (ComputeGflops x 1e9 x Efficiency x (1 - occupancy)).
  *
  * The profile's ComputeGflops is already a *sustained* figure; Efficiency
@@ -26,7 +27,7 @@ namespace ns3
  * drawn once per job from the Occupancy random variable and clamped to
  * [0, MaxOccupancy] so that a job always finishes.
  */
-class ComputeModel : public Object
+class FedMoeComputeModel : public Object
 {
   public:
     /**
@@ -36,8 +37,8 @@ class ComputeModel : public Object
     static TypeId GetTypeId();
 
     /** \brief Efficiency 1, no occupancy. */
-    ComputeModel();
-    ~ComputeModel() override;
+    FedMoeComputeModel();
+    ~FedMoeComputeModel() override;
 
     /** \brief Set the efficiency factor. \param efficiency in (0, 1] */
     void SetEfficiency(double efficiency);
@@ -55,7 +56,7 @@ class ComputeModel : public Object
      * \param flops work, >= 0 and finite
      * \return the duration
      */
-    Time GetComputeTime(Ptr<const EdgeDeviceProfile> profile, double flops);
+    Time GetComputeTime(Ptr<const FedMoeDeviceProfile> profile, double flops);
 
     /**
      * \brief Simulated time of a job at a given occupancy (no random draw).
@@ -64,7 +65,7 @@ class ComputeModel : public Object
      * \param occupancy share of the device busy with other work, in [0, 1)
      * \return the duration
      */
-    Time GetComputeTime(Ptr<const EdgeDeviceProfile> profile, double flops, double occupancy);
+    Time GetComputeTime(Ptr<const FedMoeDeviceProfile> profile, double flops, double occupancy);
 
     /**
      * \brief Fix the random stream of the Occupancy variable.
@@ -96,4 +97,4 @@ class ComputeModel : public Object
 
 } // namespace ns3
 
-#endif // COMPUTE_MODEL_H
+#endif // FEDMOE_COMPUTE_MODEL_H

@@ -1,14 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * ChannelProbe: moves a payload from each client to the server over TCP
+ * FedMoeChannelProbe: moves a payload from each client to the server over TCP
  * (ns-3's BulkSendApplication and PacketSink), times each transfer from the
  * application's start to the last byte at the sink, and feeds the goodput and
- * the transfer's minimum RTT into a ChannelEstimator.
+ * the transfer's minimum RTT into a FedMoeChannelEstimator.
  */
 
-#ifndef CHANNEL_PROBE_H
-#define CHANNEL_PROBE_H
+#ifndef FEDMOE_CHANNEL_PROBE_H
+#define FEDMOE_CHANNEL_PROBE_H
 
-#include "channel-estimator.h"
+#include "fedmoe-channel-estimator.h"
 
 #include "ns3/address.h"
 #include "ns3/application-container.h"
@@ -25,7 +26,7 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-device
  * \brief Uplink TCP transfers client -> server that measure the channel.
  *
  * Client i sends Transfers payloads of PayloadBytes one after another to a
@@ -35,7 +36,7 @@ namespace ns3
  * sample of a transfer is its smallest TCP RTT sample (propagation and
  * serialisation without the queueing the transfer itself builds up).
  */
-class ChannelProbe : public Object
+class FedMoeChannelProbe : public Object
 {
   public:
     /**
@@ -44,8 +45,8 @@ class ChannelProbe : public Object
      */
     static TypeId GetTypeId();
 
-    ChannelProbe();
-    ~ChannelProbe() override;
+    FedMoeChannelProbe();
+    ~FedMoeChannelProbe() override;
 
     /**
      * \brief Install the sinks and the first transfers.
@@ -56,7 +57,7 @@ class ChannelProbe : public Object
      * \param start when the first transfers start
      */
     void Install(Ptr<Node> server, NodeContainer clients, std::vector<Ipv4Address> serverAddresses,
-                 Ptr<ChannelEstimator> estimator, Time start);
+                 Ptr<FedMoeChannelEstimator> estimator, Time start);
 
     /** \brief Transfers completed by client i. \param i client \return count */
     uint32_t GetCompleted(uint32_t i) const;
@@ -94,18 +95,18 @@ class ChannelProbe : public Object
 
     void StartTransfer(uint32_t i);
     void WatchRtt(uint32_t i, Ptr<Application> app);
-    static void SinkRx(ChannelProbe* probe, uint32_t i, Ptr<const Packet> p, const Address& from);
-    static void RttSample(ChannelProbe* probe, uint32_t i, Time oldRtt, Time newRtt);
+    static void SinkRx(FedMoeChannelProbe* probe, uint32_t i, Ptr<const Packet> p, const Address& from);
+    static void RttSample(FedMoeChannelProbe* probe, uint32_t i, Time oldRtt, Time newRtt);
 
     uint64_t m_payloadBytes;                                 //!< per transfer
     uint32_t m_transfers;                                    //!< per client
     uint16_t m_basePort;                                     //!< sink port of client 0
     bool m_sequential;                                       //!< clients one after another
     std::vector<Client> m_clients;                           //!< progress
-    Ptr<ChannelEstimator> m_estimator;                       //!< sample sink
+    Ptr<FedMoeChannelEstimator> m_estimator;                       //!< sample sink
     TracedCallback<uint32_t, uint64_t, Time> m_transferDone; //!< per transfer
 };
 
 } // namespace ns3
 
-#endif // CHANNEL_PROBE_H
+#endif // FEDMOE_CHANNEL_PROBE_H

@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * EdgeMobilityHelper: how the client devices of an edge network move
+ * FedMoeMobilityHelper: how the client devices of an edge network move
  * (static, away from their access point at a constant speed, random walk,
- * Gauss-Markov), installed by EdgeNetworkHelper on the Wi-Fi and LTE
+ * Gauss-Markov), installed by FedMoeEdgeNetworkHelper on the Wi-Fi and LTE
  * topologies; traces positions to CSV.
  */
 
-#ifndef EDGE_MOBILITY_HELPER_H
-#define EDGE_MOBILITY_HELPER_H
+#ifndef FEDMOE_MOBILITY_HELPER_H
+#define FEDMOE_MOBILITY_HELPER_H
 
 #include "ns3/attribute.h"
 #include "ns3/mobility-model.h"
@@ -23,11 +24,11 @@ namespace ns3
 {
 
 /**
- * \ingroup fedmoe
+ * \ingroup fedmoe-helper
  * \brief Mobility of the client devices around their access points.
  *
  * \code
- *   EdgeNetworkHelper edge;
+ *   FedMoeEdgeNetworkHelper edge;
  *   edge.Mobility().SetModel("ns3::GaussMarkovMobilityModel");
  *   edge.Mobility().SetSpeed(1.5);                      // m/s
  *   edge.Mobility().SetBounds(-100, 100, -100, 100);    // m
@@ -45,11 +46,11 @@ namespace ns3
  *   staying in the plane, reflected at the bounds.
  * SetAttribute overrides any attribute of the model (e.g. "Alpha", "Time").
  */
-class EdgeMobilityHelper
+class FedMoeMobilityHelper
 {
   public:
     /** \brief Static devices 1-40 m away, speed 1 m/s, bounds: 2 x the largest distance. */
-    EdgeMobilityHelper();
+    FedMoeMobilityHelper();
 
     /**
      * \brief Start the clients at these distances from their access point
@@ -108,7 +109,7 @@ class EdgeMobilityHelper
 
     /**
      * \brief Give each client a mobility model (servers and access points are
-     *        EdgeNetworkHelper's, always static).
+     *        FedMoeEdgeNetworkHelper's, always static).
      * \param clients the client nodes
      * \param positions start position of each client
      * \param anchors position of each client's access point (direction of
@@ -158,4 +159,4 @@ class EdgeMobilityHelper
 
 } // namespace ns3
 
-#endif // EDGE_MOBILITY_HELPER_H
+#endif // FEDMOE_MOBILITY_HELPER_H

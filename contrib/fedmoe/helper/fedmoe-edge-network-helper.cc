@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * EdgeNetworkHelper: Wi-Fi cell, LTE cells and point-to-point star for the edge.
+ * FedMoeEdgeNetworkHelper: Wi-Fi cell, LTE cells and point-to-point star for the edge.
  */
 
-#include "edge-network-helper.h"
+#include "fedmoe-edge-network-helper.h"
 
 #include "ns3/animation-interface.h"
-#include "ns3/channel-estimator.h"
+#include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/double.h"
-#include "ns3/edge-device-profile.h"
+#include "ns3/fedmoe-device-profile.h"
 #include "ns3/enum.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
@@ -39,7 +40,7 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("EdgeNetworkHelper");
+NS_LOG_COMPONENT_DEFINE("FedMoeEdgeNetworkHelper");
 
 namespace
 {
@@ -59,7 +60,7 @@ OnAssociated(std::shared_ptr<const NetDeviceContainer> devices, Mac48Address /* 
 
 } // namespace
 
-EdgeNetworkHelper::EdgeNetworkHelper()
+FedMoeEdgeNetworkHelper::FedMoeEdgeNetworkHelper()
     : m_topology(NONE),
       m_stationManager("ns3::MinstrelHtWifiManager"),
       m_channelWidth(20),
@@ -73,25 +74,25 @@ EdgeNetworkHelper::EdgeNetworkHelper()
 }
 
 void
-EdgeNetworkHelper::SetDistances(std::vector<double> metres)
+FedMoeEdgeNetworkHelper::SetDistances(std::vector<double> metres)
 {
     m_mobility.SetDistances(metres);
 }
 
 void
-EdgeNetworkHelper::SetDistanceRange(double min, double max, int64_t stream)
+FedMoeEdgeNetworkHelper::SetDistanceRange(double min, double max, int64_t stream)
 {
     m_mobility.SetDistanceRange(min, max, stream);
 }
 
 void
-EdgeNetworkHelper::SetPropagationLoss(std::string type)
+FedMoeEdgeNetworkHelper::SetPropagationLoss(std::string type)
 {
     TypeId tid;
     if (!TypeId::LookupByNameFailSafe(type, &tid)
         || !tid.IsChildOf(PropagationLossModel::GetTypeId()))
     {
-        throw std::invalid_argument("EdgeNetworkHelper::SetPropagationLoss: \"" + type
+        throw std::invalid_argument("FedMoeEdgeNetworkHelper::SetPropagationLoss: \"" + type
                                     + "\" is not a PropagationLossModel TypeId");
     }
     m_lossFactory = ObjectFactory();
@@ -99,48 +100,48 @@ EdgeNetworkHelper::SetPropagationLoss(std::string type)
 }
 
 void
-EdgeNetworkHelper::SetPropagationLossAttribute(std::string name, const AttributeValue& value)
+FedMoeEdgeNetworkHelper::SetPropagationLossAttribute(std::string name, const AttributeValue& value)
 {
     m_lossFactory.Set(name, value);
 }
 
 void
-EdgeNetworkHelper::SetRemoteStationManager(std::string type)
+FedMoeEdgeNetworkHelper::SetRemoteStationManager(std::string type)
 {
     TypeId tid;
     if (!TypeId::LookupByNameFailSafe(type, &tid))
     {
-        throw std::invalid_argument("EdgeNetworkHelper::SetRemoteStationManager: unknown TypeId \""
+        throw std::invalid_argument("FedMoeEdgeNetworkHelper::SetRemoteStationManager: unknown TypeId \""
                                     + type + "\"");
     }
     m_stationManager = type;
 }
 
 void
-EdgeNetworkHelper::SetChannelWidth(uint16_t mhz)
+FedMoeEdgeNetworkHelper::SetChannelWidth(uint16_t mhz)
 {
     if (mhz != 20 && mhz != 40 && mhz != 80 && mhz != 160)
     {
-        throw std::invalid_argument("EdgeNetworkHelper::SetChannelWidth: invalid width "
+        throw std::invalid_argument("FedMoeEdgeNetworkHelper::SetChannelWidth: invalid width "
                                     + std::to_string(mhz) + " MHz (allowed: 20, 40, 80, 160)");
     }
     m_channelWidth = mhz;
 }
 
 void
-EdgeNetworkHelper::SetRtsCts(bool enable)
+FedMoeEdgeNetworkHelper::SetRtsCts(bool enable)
 {
     m_rtsCts = enable;
 }
 
 void
-EdgeNetworkHelper::SetPopulateArpCache(bool populate)
+FedMoeEdgeNetworkHelper::SetPopulateArpCache(bool populate)
 {
     m_populateArp = populate;
 }
 
 void
-EdgeNetworkHelper::SetFading(std::string type)
+FedMoeEdgeNetworkHelper::SetFading(std::string type)
 {
     if (type.empty())
     {
@@ -151,7 +152,7 @@ EdgeNetworkHelper::SetFading(std::string type)
     if (!TypeId::LookupByNameFailSafe(type, &tid)
         || !tid.IsChildOf(PropagationLossModel::GetTypeId()))
     {
-        throw std::invalid_argument("EdgeNetworkHelper::SetFading: \"" + type
+        throw std::invalid_argument("FedMoeEdgeNetworkHelper::SetFading: \"" + type
                                     + "\" is not a PropagationLossModel TypeId (allowed: e.g. "
                                       "ns3::NakagamiPropagationLossModel, or \"\" for none)");
     }
@@ -160,12 +161,12 @@ EdgeNetworkHelper::SetFading(std::string type)
 }
 
 void
-EdgeNetworkHelper::SetFadingAttribute(std::string name, const AttributeValue& value)
+FedMoeEdgeNetworkHelper::SetFadingAttribute(std::string name, const AttributeValue& value)
 {
     TypeId::AttributeInformation info;
     if (!m_fading.IsTypeIdSet() || !m_fading.GetTypeId().LookupAttributeByName(name, &info))
     {
-        throw std::invalid_argument("EdgeNetworkHelper::SetFadingAttribute: no fading model with "
+        throw std::invalid_argument("FedMoeEdgeNetworkHelper::SetFadingAttribute: no fading model with "
                                     "an attribute \""
                                     + name + "\" (call SetFading first)");
     }
@@ -173,14 +174,14 @@ EdgeNetworkHelper::SetFadingAttribute(std::string name, const AttributeValue& va
 }
 
 void
-EdgeNetworkHelper::SetRateFactors(std::vector<double> factors)
+FedMoeEdgeNetworkHelper::SetRateFactors(std::vector<double> factors)
 {
     for (uint32_t i = 0; i < factors.size(); ++i)
     {
         if (!(factors[i] > 0.0) || !std::isfinite(factors[i]))
         {
             std::ostringstream os;
-            os << "EdgeNetworkHelper::SetRateFactors: invalid factor " << factors[i]
+            os << "FedMoeEdgeNetworkHelper::SetRateFactors: invalid factor " << factors[i]
                << " for client " << i << " (allowed: finite, > 0)";
             throw std::invalid_argument(os.str());
         }
@@ -188,41 +189,41 @@ EdgeNetworkHelper::SetRateFactors(std::vector<double> factors)
     m_rateFactors = factors;
 }
 
-EdgeLteHelper&
-EdgeNetworkHelper::Lte()
+FedMoeLteHelper&
+FedMoeEdgeNetworkHelper::Lte()
 {
     return m_lte;
 }
 
-EdgeMobilityHelper&
-EdgeNetworkHelper::Mobility()
+FedMoeMobilityHelper&
+FedMoeEdgeNetworkHelper::Mobility()
 {
     return m_mobility;
 }
 
 void
-EdgeNetworkHelper::RequireFresh() const
+FedMoeEdgeNetworkHelper::RequireFresh() const
 {
     if (m_topology != NONE)
     {
-        throw std::logic_error("EdgeNetworkHelper: a topology was already installed; use a new "
+        throw std::logic_error("FedMoeEdgeNetworkHelper: a topology was already installed; use a new "
                                "helper for another one");
     }
 }
 
 void
-EdgeNetworkHelper::RequireClient(uint32_t i) const
+FedMoeEdgeNetworkHelper::RequireClient(uint32_t i) const
 {
     if (i >= m_clients.GetN())
     {
-        throw std::out_of_range("EdgeNetworkHelper: client index " + std::to_string(i)
+        throw std::out_of_range("FedMoeEdgeNetworkHelper: client index " + std::to_string(i)
                                 + " out of range (clients: " + std::to_string(m_clients.GetN())
                                 + ")");
     }
 }
 
 void
-EdgeNetworkHelper::InstallInternetIfMissing(NodeContainer nodes)
+FedMoeEdgeNetworkHelper::InstallInternetIfMissing(NodeContainer nodes)
 {
     InternetStackHelper internet;
     for (auto it = nodes.Begin(); it != nodes.End(); ++it)
@@ -235,7 +236,7 @@ EdgeNetworkHelper::InstallInternetIfMissing(NodeContainer nodes)
 }
 
 void
-EdgeNetworkHelper::InstallWifi(Ptr<Node> server, NodeContainer clients)
+FedMoeEdgeNetworkHelper::InstallWifi(Ptr<Node> server, NodeContainer clients)
 {
     NS_LOG_FUNCTION(this << server << clients.GetN());
     RequireFresh();
@@ -305,30 +306,30 @@ EdgeNetworkHelper::InstallWifi(Ptr<Node> server, NodeContainer clients)
 }
 
 void
-EdgeNetworkHelper::InstallPointToPoint(Ptr<Node> server, NodeContainer clients)
+FedMoeEdgeNetworkHelper::InstallPointToPoint(Ptr<Node> server, NodeContainer clients)
 {
     NS_LOG_FUNCTION(this << server << clients.GetN());
     RequireFresh();
     for (uint32_t i = 0; i < clients.GetN(); ++i)
     {
-        if (!clients.Get(i)->GetObject<EdgeDeviceProfile>())
+        if (!clients.Get(i)->GetObject<FedMoeDeviceProfile>())
         {
-            throw std::invalid_argument("EdgeNetworkHelper::InstallPointToPoint: client node "
+            throw std::invalid_argument("FedMoeEdgeNetworkHelper::InstallPointToPoint: client node "
                                         + std::to_string(clients.Get(i)->GetId())
-                                        + " has no EdgeDeviceProfile (aggregate one first)");
+                                        + " has no FedMoeDeviceProfile (aggregate one first)");
         }
     }
     if (!m_rateFactors.empty() && m_rateFactors.size() != clients.GetN())
     {
         throw std::invalid_argument(
-            "EdgeNetworkHelper::InstallPointToPoint: " + std::to_string(m_rateFactors.size())
+            "FedMoeEdgeNetworkHelper::InstallPointToPoint: " + std::to_string(m_rateFactors.size())
             + " rate factors given for " + std::to_string(clients.GetN()) + " clients");
     }
     InstallInternetIfMissing(NodeContainer(NodeContainer(server), clients));
     Ipv4AddressHelper address("10.2.0.0", "255.255.255.252");
     for (uint32_t i = 0; i < clients.GetN(); ++i)
     {
-        auto profile = clients.Get(i)->GetObject<EdgeDeviceProfile>();
+        auto profile = clients.Get(i)->GetObject<FedMoeDeviceProfile>();
         const double factor = m_rateFactors.empty() ? 1.0 : m_rateFactors[i];
         const auto real = [factor](DataRate announced)
         {
@@ -363,7 +364,7 @@ EdgeNetworkHelper::InstallPointToPoint(Ptr<Node> server, NodeContainer clients)
 }
 
 void
-EdgeNetworkHelper::InstallLte(Ptr<Node> server, NodeContainer clients)
+FedMoeEdgeNetworkHelper::InstallLte(Ptr<Node> server, NodeContainer clients)
 {
     NS_LOG_FUNCTION(this << server << clients.GetN());
     RequireFresh();
@@ -387,7 +388,7 @@ EdgeNetworkHelper::InstallLte(Ptr<Node> server, NodeContainer clients)
 }
 
 void
-EdgeNetworkHelper::ConnectChannelEstimator(Ptr<ChannelEstimator> estimator) const
+FedMoeEdgeNetworkHelper::ConnectChannelEstimator(Ptr<FedMoeChannelEstimator> estimator) const
 {
     for (uint32_t i = 0; i < m_clients.GetN(); ++i)
     {
@@ -403,7 +404,7 @@ EdgeNetworkHelper::ConnectChannelEstimator(Ptr<ChannelEstimator> estimator) cons
 }
 
 void
-EdgeNetworkHelper::EnablePcap(std::string prefix)
+FedMoeEdgeNetworkHelper::EnablePcap(std::string prefix)
 {
     NetDeviceContainer all(m_serverDevices, m_clientDevices);
     if (m_topology == LTE)
@@ -420,12 +421,12 @@ EdgeNetworkHelper::EnablePcap(std::string prefix)
     }
     else
     {
-        throw std::logic_error("EdgeNetworkHelper::EnablePcap: install a topology first");
+        throw std::logic_error("FedMoeEdgeNetworkHelper::EnablePcap: install a topology first");
     }
 }
 
 void
-EdgeNetworkHelper::EnableAscii(std::string prefix)
+FedMoeEdgeNetworkHelper::EnableAscii(std::string prefix)
 {
     AsciiTraceHelper ascii;
     NetDeviceContainer all(m_serverDevices, m_clientDevices);
@@ -444,16 +445,16 @@ EdgeNetworkHelper::EnableAscii(std::string prefix)
     }
     else
     {
-        throw std::logic_error("EdgeNetworkHelper::EnableAscii: install a topology first");
+        throw std::logic_error("FedMoeEdgeNetworkHelper::EnableAscii: install a topology first");
     }
 }
 
 void
-EdgeNetworkHelper::EnableNetAnim(std::string file)
+FedMoeEdgeNetworkHelper::EnableNetAnim(std::string file)
 {
     if (m_topology == NONE)
     {
-        throw std::logic_error("EdgeNetworkHelper::EnableNetAnim: install a topology first");
+        throw std::logic_error("FedMoeEdgeNetworkHelper::EnableNetAnim: install a topology first");
     }
     m_anim = std::make_shared<AnimationInterface>(file);
     m_anim->UpdateNodeDescription(m_server, "server");
@@ -469,7 +470,7 @@ EdgeNetworkHelper::EnableNetAnim(std::string file)
 }
 
 int64_t
-EdgeNetworkHelper::AssignStreams(int64_t stream)
+FedMoeEdgeNetworkHelper::AssignStreams(int64_t stream)
 {
     int64_t used = 0;
     if (m_topology == WIFI)
@@ -490,69 +491,69 @@ EdgeNetworkHelper::AssignStreams(int64_t stream)
     return used;
 }
 
-EdgeNetworkHelper::Topology
-EdgeNetworkHelper::GetTopology() const
+FedMoeEdgeNetworkHelper::Topology
+FedMoeEdgeNetworkHelper::GetTopology() const
 {
     return m_topology;
 }
 
 Ptr<Node>
-EdgeNetworkHelper::GetServer() const
+FedMoeEdgeNetworkHelper::GetServer() const
 {
     return m_server;
 }
 
 NodeContainer
-EdgeNetworkHelper::GetClients() const
+FedMoeEdgeNetworkHelper::GetClients() const
 {
     return m_clients;
 }
 
 NetDeviceContainer
-EdgeNetworkHelper::GetServerDevices() const
+FedMoeEdgeNetworkHelper::GetServerDevices() const
 {
     return m_serverDevices;
 }
 
 NetDeviceContainer
-EdgeNetworkHelper::GetClientDevices() const
+FedMoeEdgeNetworkHelper::GetClientDevices() const
 {
     return m_clientDevices;
 }
 
 Ipv4Address
-EdgeNetworkHelper::GetServerAddress(uint32_t i) const
+FedMoeEdgeNetworkHelper::GetServerAddress(uint32_t i) const
 {
     RequireClient(i);
     return m_serverAddrs[i];
 }
 
 Ipv4Address
-EdgeNetworkHelper::GetClientAddress(uint32_t i) const
+FedMoeEdgeNetworkHelper::GetClientAddress(uint32_t i) const
 {
     RequireClient(i);
     return m_clientAddrs[i];
 }
 
 double
-EdgeNetworkHelper::GetDistance(uint32_t i) const
+FedMoeEdgeNetworkHelper::GetDistance(uint32_t i) const
 {
     RequireClient(i);
     return m_topology == P2P ? 0.0 : m_mobility.GetDistance(i);
 }
 
 Mac48Address
-EdgeNetworkHelper::GetApAddress() const
+FedMoeEdgeNetworkHelper::GetApAddress() const
 {
     if (m_topology != WIFI)
     {
-        throw std::logic_error("EdgeNetworkHelper::GetApAddress: no Wi-Fi cell installed");
+        throw std::logic_error("FedMoeEdgeNetworkHelper::GetApAddress: no Wi-Fi cell installed");
     }
     return Mac48Address::ConvertFrom(m_serverDevices.Get(0)->GetAddress());
 }
 
 Ptr<WifiPhy>
-EdgeNetworkHelper::GetClientPhy(uint32_t i) const
+FedMoeEdgeNetworkHelper::GetClientPhy(uint32_t i) const
 {
     RequireClient(i);
     auto dev = DynamicCast<WifiNetDevice>(m_clientDevices.Get(i));

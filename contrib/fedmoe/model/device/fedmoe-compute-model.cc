@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * ComputeModel: FLOPs -> simulated time.
+ * FedMoeComputeModel: FLOPs -> simulated time.
  */
 
-#include "compute-model.h"
+#include "fedmoe-compute-model.h"
 
 #include "ns3/double.h"
 #include "ns3/log.h"
@@ -17,9 +18,9 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("ComputeModel");
+NS_LOG_COMPONENT_DEFINE("FedMoeComputeModel");
 
-NS_OBJECT_ENSURE_REGISTERED(ComputeModel);
+NS_OBJECT_ENSURE_REGISTERED(FedMoeComputeModel);
 
 namespace
 {
@@ -28,7 +29,7 @@ namespace
 Reject(const std::string& what, double value, const std::string& allowed)
 {
     std::ostringstream os;
-    os << "ComputeModel::" << what << ": invalid value " << value << " (allowed: " << allowed
+    os << "FedMoeComputeModel::" << what << ": invalid value " << value << " (allowed: " << allowed
        << ")";
     throw std::invalid_argument(os.str());
 }
@@ -36,59 +37,59 @@ Reject(const std::string& what, double value, const std::string& allowed)
 } // namespace
 
 TypeId
-ComputeModel::GetTypeId()
+FedMoeComputeModel::GetTypeId()
 {
     static TypeId tid
-        = TypeId("ns3::ComputeModel")
+        = TypeId("ns3::FedMoeComputeModel")
               .SetParent<Object>()
-              .SetGroupName("Fedmoe")
-              .AddConstructor<ComputeModel>()
+              .SetGroupName("FedMoe")
+              .AddConstructor<FedMoeComputeModel>()
               .AddAttribute(
                   "Efficiency",
                   "Share of the profile's sustained throughput this workload reaches, "
                   "in (0, 1].",
                   DoubleValue(1.0),
-                  MakeDoubleAccessor(&ComputeModel::SetEfficiency, &ComputeModel::GetEfficiency),
+                  MakeDoubleAccessor(&FedMoeComputeModel::SetEfficiency, &FedMoeComputeModel::GetEfficiency),
                   MakeDoubleChecker<double>())
               .AddAttribute("Occupancy",
                             "Background occupancy of the device, drawn once per job "
                             "(clamped to [0, MaxOccupancy]).",
                             StringValue("ns3::ConstantRandomVariable[Constant=0.0]"),
-                            MakePointerAccessor(&ComputeModel::m_occupancy),
+                            MakePointerAccessor(&FedMoeComputeModel::m_occupancy),
                             MakePointerChecker<RandomVariableStream>())
               .AddAttribute("MaxOccupancy",
                             "Largest occupancy used, in [0, 1): keeps every job finite.",
                             DoubleValue(0.95),
-                            MakeDoubleAccessor(&ComputeModel::SetMaxOccupancy,
-                                               &ComputeModel::GetMaxOccupancy),
+                            MakeDoubleAccessor(&FedMoeComputeModel::SetMaxOccupancy,
+                                               &FedMoeComputeModel::GetMaxOccupancy),
                             MakeDoubleChecker<double>())
               .AddTraceSource("Job", "A job's duration was computed.",
-                              MakeTraceSourceAccessor(&ComputeModel::m_jobTrace),
-                              "ns3::ComputeModel::JobCallback");
+                              MakeTraceSourceAccessor(&FedMoeComputeModel::m_jobTrace),
+                              "ns3::FedMoeComputeModel::JobCallback");
     return tid;
 }
 
-ComputeModel::ComputeModel()
+FedMoeComputeModel::FedMoeComputeModel()
     : m_efficiency(1.0),
       m_maxOccupancy(0.95)
 {
     NS_LOG_FUNCTION(this);
 }
 
-ComputeModel::~ComputeModel()
+FedMoeComputeModel::~FedMoeComputeModel()
 {
     NS_LOG_FUNCTION(this);
 }
 
 void
-ComputeModel::DoDispose()
+FedMoeComputeModel::DoDispose()
 {
     m_occupancy = nullptr;
     Object::DoDispose();
 }
 
 void
-ComputeModel::SetEfficiency(double efficiency)
+FedMoeComputeModel::SetEfficiency(double efficiency)
 {
     if (!(efficiency > 0.0 && efficiency <= 1.0))
     {
@@ -98,13 +99,13 @@ ComputeModel::SetEfficiency(double efficiency)
 }
 
 double
-ComputeModel::GetEfficiency() const
+FedMoeComputeModel::GetEfficiency() const
 {
     return m_efficiency;
 }
 
 void
-ComputeModel::SetMaxOccupancy(double max)
+FedMoeComputeModel::SetMaxOccupancy(double max)
 {
     if (!(max >= 0.0 && max < 1.0))
     {
@@ -114,13 +115,13 @@ ComputeModel::SetMaxOccupancy(double max)
 }
 
 double
-ComputeModel::GetMaxOccupancy() const
+FedMoeComputeModel::GetMaxOccupancy() const
 {
     return m_maxOccupancy;
 }
 
 Time
-ComputeModel::GetComputeTime(Ptr<const EdgeDeviceProfile> profile, double flops)
+FedMoeComputeModel::GetComputeTime(Ptr<const FedMoeDeviceProfile> profile, double flops)
 {
     double occupancy = m_occupancy ? m_occupancy->GetValue() : 0.0;
     if (std::isnan(occupancy))
@@ -132,12 +133,12 @@ ComputeModel::GetComputeTime(Ptr<const EdgeDeviceProfile> profile, double flops)
 }
 
 Time
-ComputeModel::GetComputeTime(Ptr<const EdgeDeviceProfile> profile, double flops, double occupancy)
+FedMoeComputeModel::GetComputeTime(Ptr<const FedMoeDeviceProfile> profile, double flops, double occupancy)
 {
     NS_LOG_FUNCTION(this << profile << flops << occupancy);
     if (!profile)
     {
-        throw std::invalid_argument("ComputeModel::GetComputeTime: null profile");
+        throw std::invalid_argument("FedMoeComputeModel::GetComputeTime: null profile");
     }
     if (!(flops >= 0.0) || !std::isfinite(flops))
     {
@@ -156,7 +157,7 @@ ComputeModel::GetComputeTime(Ptr<const EdgeDeviceProfile> profile, double flops,
 }
 
 int64_t
-ComputeModel::AssignStreams(int64_t stream)
+FedMoeComputeModel::AssignStreams(int64_t stream)
 {
     if (m_occupancy)
     {

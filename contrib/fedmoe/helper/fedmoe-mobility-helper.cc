@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
- * EdgeMobilityHelper: static, outward, random-walk and Gauss-Markov clients.
+ * FedMoeMobilityHelper: static, outward, random-walk and Gauss-Markov clients.
  */
 
-#include "edge-mobility-helper.h"
+#include "fedmoe-mobility-helper.h"
 
 #include "ns3/box.h"
 #include "ns3/constant-velocity-mobility-model.h"
@@ -25,7 +26,7 @@
 namespace ns3
 {
 
-NS_LOG_COMPONENT_DEFINE("EdgeMobilityHelper");
+NS_LOG_COMPONENT_DEFINE("FedMoeMobilityHelper");
 
 namespace
 {
@@ -36,7 +37,7 @@ const char* const WALK = "ns3::RandomWalk2dMobilityModel";
 const char* const GAUSS_MARKOV = "ns3::GaussMarkovMobilityModel";
 
 /// What the position trace samples, shared by its events.
-struct PositionTrace
+struct FedMoePositionTrace
 {
     std::ofstream out;                      //!< CSV
     std::vector<Ptr<MobilityModel>> models; //!< per client
@@ -44,7 +45,7 @@ struct PositionTrace
 };
 
 void
-SamplePositions(std::shared_ptr<PositionTrace> trace, Time interval)
+SamplePositions(std::shared_ptr<FedMoePositionTrace> trace, Time interval)
 {
     for (uint32_t i = 0; i < trace->models.size(); ++i)
     {
@@ -66,7 +67,7 @@ Constant(double value)
 
 } // namespace
 
-EdgeMobilityHelper::EdgeMobilityHelper()
+FedMoeMobilityHelper::FedMoeMobilityHelper()
     : m_distanceMin(1.0),
       m_distanceMax(40.0),
       m_distanceRng(CreateObject<UniformRandomVariable>()),
@@ -78,14 +79,14 @@ EdgeMobilityHelper::EdgeMobilityHelper()
 }
 
 void
-EdgeMobilityHelper::SetDistances(std::vector<double> metres)
+FedMoeMobilityHelper::SetDistances(std::vector<double> metres)
 {
     for (double d : metres)
     {
         if (!(d > 0.0) || !std::isfinite(d))
         {
             std::ostringstream os;
-            os << "EdgeMobilityHelper::SetDistances: invalid distance " << d
+            os << "FedMoeMobilityHelper::SetDistances: invalid distance " << d
                << " m (allowed: finite, > 0)";
             throw std::invalid_argument(os.str());
         }
@@ -94,12 +95,12 @@ EdgeMobilityHelper::SetDistances(std::vector<double> metres)
 }
 
 void
-EdgeMobilityHelper::SetDistanceRange(double min, double max, int64_t stream)
+FedMoeMobilityHelper::SetDistanceRange(double min, double max, int64_t stream)
 {
     if (!(min > 0.0) || !(max >= min) || !std::isfinite(max))
     {
         std::ostringstream os;
-        os << "EdgeMobilityHelper::SetDistanceRange: invalid range [" << min << ", " << max
+        os << "FedMoeMobilityHelper::SetDistanceRange: invalid range [" << min << ", " << max
            << "] m (allowed: 0 < min <= max, finite)";
         throw std::invalid_argument(os.str());
     }
@@ -113,13 +114,13 @@ EdgeMobilityHelper::SetDistanceRange(double min, double max, int64_t stream)
 }
 
 std::vector<double>
-EdgeMobilityHelper::DrawDistances(uint32_t n)
+FedMoeMobilityHelper::DrawDistances(uint32_t n)
 {
     if (!m_fixedDistances.empty())
     {
         if (m_fixedDistances.size() != n)
         {
-            throw std::invalid_argument("EdgeMobilityHelper: "
+            throw std::invalid_argument("FedMoeMobilityHelper: "
                                         + std::to_string(m_fixedDistances.size())
                                         + " distances given for " + std::to_string(n) + " clients");
         }
@@ -134,14 +135,14 @@ EdgeMobilityHelper::DrawDistances(uint32_t n)
 }
 
 void
-EdgeMobilityHelper::SetModel(std::string type)
+FedMoeMobilityHelper::SetModel(std::string type)
 {
     const std::vector<std::string> allowed{STATIC, OUTWARD, WALK, GAUSS_MARKOV};
     if (std::find(allowed.begin(), allowed.end(), type) == allowed.end())
     {
         TypeId tid;
         const bool exists = TypeId::LookupByNameFailSafe(type, &tid);
-        throw std::invalid_argument("EdgeMobilityHelper::SetModel: "
+        throw std::invalid_argument("FedMoeMobilityHelper::SetModel: "
                                     + std::string(exists ? "unsupported" : "unknown")
                                     + " mobility model \"" + type + "\" (allowed: " + STATIC + ", "
                                     + OUTWARD + ", " + WALK + ", " + GAUSS_MARKOV + ")");
@@ -151,18 +152,18 @@ EdgeMobilityHelper::SetModel(std::string type)
 }
 
 std::string
-EdgeMobilityHelper::GetModel() const
+FedMoeMobilityHelper::GetModel() const
 {
     return m_model;
 }
 
 void
-EdgeMobilityHelper::SetSpeed(double metresPerSecond)
+FedMoeMobilityHelper::SetSpeed(double metresPerSecond)
 {
     if (!(metresPerSecond >= 0.0) || !std::isfinite(metresPerSecond))
     {
         std::ostringstream os;
-        os << "EdgeMobilityHelper::SetSpeed: invalid speed " << metresPerSecond
+        os << "FedMoeMobilityHelper::SetSpeed: invalid speed " << metresPerSecond
            << " m/s (allowed: finite, >= 0)";
         throw std::invalid_argument(os.str());
     }
@@ -170,13 +171,13 @@ EdgeMobilityHelper::SetSpeed(double metresPerSecond)
 }
 
 void
-EdgeMobilityHelper::SetBounds(double xMin, double xMax, double yMin, double yMax)
+FedMoeMobilityHelper::SetBounds(double xMin, double xMax, double yMin, double yMax)
 {
     if (!(xMax > xMin) || !(yMax > yMin) || !std::isfinite(xMin) || !std::isfinite(xMax)
         || !std::isfinite(yMin) || !std::isfinite(yMax))
     {
         std::ostringstream os;
-        os << "EdgeMobilityHelper::SetBounds: invalid bounds x [" << xMin << ", " << xMax
+        os << "FedMoeMobilityHelper::SetBounds: invalid bounds x [" << xMin << ", " << xMax
            << "], y [" << yMin << ", " << yMax << "] m (allowed: finite, min < max)";
         throw std::invalid_argument(os.str());
     }
@@ -188,19 +189,19 @@ EdgeMobilityHelper::SetBounds(double xMin, double xMax, double yMin, double yMax
 }
 
 void
-EdgeMobilityHelper::SetAttribute(std::string name, const AttributeValue& value)
+FedMoeMobilityHelper::SetAttribute(std::string name, const AttributeValue& value)
 {
     TypeId::AttributeInformation info;
     if (!TypeId::LookupByName(m_model).LookupAttributeByName(name, &info))
     {
-        throw std::invalid_argument("EdgeMobilityHelper::SetAttribute: " + m_model
+        throw std::invalid_argument("FedMoeMobilityHelper::SetAttribute: " + m_model
                                     + " has no attribute \"" + name + "\"");
     }
     m_attributes.emplace_back(name, value.Copy());
 }
 
 std::vector<double>
-EdgeMobilityHelper::Bounds(const std::vector<Vector>& positions) const
+FedMoeMobilityHelper::Bounds(const std::vector<Vector>& positions) const
 {
     if (m_boundsSet)
     {
@@ -215,7 +216,7 @@ EdgeMobilityHelper::Bounds(const std::vector<Vector>& positions) const
 }
 
 void
-EdgeMobilityHelper::Install(NodeContainer clients, const std::vector<Vector>& positions,
+FedMoeMobilityHelper::Install(NodeContainer clients, const std::vector<Vector>& positions,
                             const std::vector<Vector>& anchors)
 {
     NS_LOG_FUNCTION(this << clients.GetN() << m_model);
@@ -259,7 +260,7 @@ EdgeMobilityHelper::Install(NodeContainer clients, const std::vector<Vector>& po
     {
         if (clients.Get(i)->GetObject<MobilityModel>())
         {
-            throw std::logic_error("EdgeMobilityHelper::Install: client node "
+            throw std::logic_error("FedMoeMobilityHelper::Install: client node "
                                    + std::to_string(clients.Get(i)->GetId())
                                    + " already has a MobilityModel (the edge helper installs the "
                                      "clients' mobility: configure it with Mobility())");
@@ -270,7 +271,7 @@ EdgeMobilityHelper::Install(NodeContainer clients, const std::vector<Vector>& po
             if (p.x < b[0] || p.x > b[1] || p.y < b[2] || p.y > b[3])
             {
                 std::ostringstream os;
-                os << "EdgeMobilityHelper::Install: client " << i << " starts at (" << p.x << ", "
+                os << "FedMoeMobilityHelper::Install: client " << i << " starts at (" << p.x << ", "
                    << p.y << ") m, outside the bounds x [" << b[0] << ", " << b[1] << "], y ["
                    << b[2] << ", " << b[3] << "] (widen SetBounds)";
                 throw std::invalid_argument(os.str());
@@ -294,11 +295,11 @@ EdgeMobilityHelper::Install(NodeContainer clients, const std::vector<Vector>& po
 }
 
 double
-EdgeMobilityHelper::GetDistance(uint32_t i) const
+FedMoeMobilityHelper::GetDistance(uint32_t i) const
 {
     if (i >= m_models.size())
     {
-        throw std::out_of_range("EdgeMobilityHelper::GetDistance: client index " + std::to_string(i)
+        throw std::out_of_range("FedMoeMobilityHelper::GetDistance: client index " + std::to_string(i)
                                 + " out of range (clients: " + std::to_string(m_models.size())
                                 + ")");
     }
@@ -306,22 +307,22 @@ EdgeMobilityHelper::GetDistance(uint32_t i) const
 }
 
 void
-EdgeMobilityHelper::EnablePositionTrace(std::string file, Time interval)
+FedMoeMobilityHelper::EnablePositionTrace(std::string file, Time interval)
 {
     if (!interval.IsStrictlyPositive())
     {
-        throw std::invalid_argument("EdgeMobilityHelper::EnablePositionTrace: invalid interval "
+        throw std::invalid_argument("FedMoeMobilityHelper::EnablePositionTrace: invalid interval "
                                     + std::to_string(interval.GetSeconds()) + " s (allowed: > 0)");
     }
     if (m_models.empty())
     {
-        throw std::logic_error("EdgeMobilityHelper::EnablePositionTrace: install a topology first");
+        throw std::logic_error("FedMoeMobilityHelper::EnablePositionTrace: install a topology first");
     }
-    auto trace = std::make_shared<PositionTrace>();
+    auto trace = std::make_shared<FedMoePositionTrace>();
     trace->out.open(file);
     if (!trace->out)
     {
-        throw std::runtime_error("EdgeMobilityHelper::EnablePositionTrace: cannot write " + file);
+        throw std::runtime_error("FedMoeMobilityHelper::EnablePositionTrace: cannot write " + file);
     }
     trace->out << "time_s,client,x,y,z,distance_m\n";
     trace->models = m_models;
@@ -330,7 +331,7 @@ EdgeMobilityHelper::EnablePositionTrace(std::string file, Time interval)
 }
 
 int64_t
-EdgeMobilityHelper::AssignStreams(int64_t stream)
+FedMoeMobilityHelper::AssignStreams(int64_t stream)
 {
     int64_t used = 0;
     for (auto& model : m_models)
