@@ -3,8 +3,8 @@
  * GoogleTest: FedMoeChannelEstimator EWMA checked by hand.
  */
 
-#include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/double.h"
+#include "ns3/fedmoe-channel-estimator.h"
 
 #include <gtest/gtest.h>
 

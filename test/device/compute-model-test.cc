@@ -3,8 +3,8 @@
  * GoogleTest: FedMoeComputeModel numbers checked by hand.
  */
 
-#include "ns3/fedmoe-compute-model.h"
 #include "ns3/double.h"
+#include "ns3/fedmoe-compute-model.h"
 #include "ns3/fedmoe-device-profile.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/string.h"

@@ -4,8 +4,8 @@
  * follow the tier mix.
  */
 
-#include "ns3/fedmoe-device-population.h"
 #include "ns3/double.h"
+#include "ns3/fedmoe-device-population.h"
 #include "ns3/node-container.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"

@@ -3,8 +3,8 @@
  * GoogleTest: FedMoeDeviceProfile validation and the FedMoeDeviceCatalog.
  */
 
-#include "ns3/fedmoe-device-catalog.h"
 #include "ns3/double.h"
+#include "ns3/fedmoe-device-catalog.h"
 #include "ns3/fedmoe-device-profile.h"
 #include "ns3/object-factory.h"
 #include "ns3/string.h"

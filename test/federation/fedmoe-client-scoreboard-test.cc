@@ -165,3 +165,37 @@ TEST(FedMoeClientScoreboard, ClientRecordsHaveOneRowPerKnownClient)
     EXPECT_EQ(rows[1].distanceM, 30.0);
     EXPECT_EQ(rows[1].samples, 104u);
 }
+
+TEST(FedMoeClientScoreboard, AdmitChecksTheAnnouncementTheIdAndLateComers)
+{
+    FedMoeClientScoreboard board;
+    sched::CapacityProfile p = Capacity(10);
+    p.cores = 0;          // counts as 1
+    p.availability = 0.2; // the client's own business: counts as 1
+    EXPECT_TRUE(board.Admit(3, "phone", p, 8).admitted);
+    EXPECT_EQ(board.GetState(3).capacity.cores, 1u);
+    EXPECT_EQ(board.GetState(3).capacity.availability, 1.0);
+
+    // An id out of range: refused for who sent it (a HELLO of 0xFFFFFFFF must
+    // not size the scores), nothing recorded.
+    const FedMoeAdmission far = board.Admit(0xFFFFFFFFu, "phone", Capacity(10), 8);
+    EXPECT_FALSE(far.admitted);
+    EXPECT_FALSE(far.malformed);
+    EXPECT_EQ(far.detail, "HELLO from client 4294967295 (ids 0..7 allowed: MaxClients)");
+    EXPECT_EQ(board.AnnouncedCount(), 1u);
+
+    // A bad capacity: refused for its content.
+    sched::CapacityProfile bad = Capacity(10);
+    bad.uplinkBps = -1;
+    const FedMoeAdmission malformed = board.Admit(1, "phone", bad, 8);
+    EXPECT_FALSE(malformed.admitted);
+    EXPECT_TRUE(malformed.malformed);
+    EXPECT_NE(malformed.detail.find("HELLO"), std::string::npos) << malformed.detail;
+
+    // After the first round, only the clients that took part may come back.
+    board.Start(4, 2, sched::FitnessParameters(), sched::UsageParameters());
+    EXPECT_TRUE(board.Admit(3, "phone", Capacity(10), 8).admitted);
+    const FedMoeAdmission late = board.Admit(5, "phone", Capacity(10), 8);
+    EXPECT_FALSE(late.admitted);
+    EXPECT_EQ(late.detail, "HELLO from client 5 after the first round (ids 0..3 take part)");
+}

@@ -189,12 +189,11 @@ TEST(FedMoeLearningOptions, FlagsAndPrintAttributesShowTheSameDefaults)
 {
     const auto help = fedmoe_test::RunProgram("fedmoe-wifi-edge", "--PrintHelp");
     EXPECT_NE(help.output.find("--rounds:"), std::string::npos) << help.output;
-    EXPECT_NE(help.output.find("ns3::FedMoeServerApplication::Rounds) [15]"), std::string::npos)
+    EXPECT_NE(help.output.find("ns3::FedMoeRoundOptions::Rounds) [15]"), std::string::npos)
         << help.output;
-    const auto attributes = fedmoe_test::RunProgram(
-        "fedmoe-wifi-edge", "--PrintAttributes=ns3::FedMoeServerApplication");
-    EXPECT_NE(attributes.output.find("--ns3::FedMoeServerApplication::Rounds=[15]"),
-              std::string::npos)
+    const auto attributes
+        = fedmoe_test::RunProgram("fedmoe-wifi-edge", "--PrintAttributes=ns3::FedMoeRoundOptions");
+    EXPECT_NE(attributes.output.find("--ns3::FedMoeRoundOptions::Rounds=[15]"), std::string::npos)
         << attributes.output;
     const auto model
         = fedmoe_test::RunProgram("fedmoe-wifi-edge", "--PrintAttributes=ns3::FedMoeModel");

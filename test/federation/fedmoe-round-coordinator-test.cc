@@ -367,3 +367,32 @@ TEST(FedMoeRoundCoordinator, SettingsAreValidated)
     s.participation = 1.5;
     EXPECT_THROW(Fixture{s}, std::invalid_argument);
 }
+
+TEST(FedMoeRoundCoordinator, ReceiveDecodesOnlyWantedPayloadsAndRefusesBadBytes)
+{
+    Fixture f;
+    f.coordinator->Begin(4);
+    const FedMoeRoundPlan plan = f.Plan(0.0);
+    const learning::TrainResult r0 = f.model->Train(JobOf(plan, 0));
+    const FedMoeBytes payload = FedMoePayload::Encode(FedMoeJobMessages::ToUpdate(r0));
+    learning::TrainResult got;
+
+    // Not wanted (another round): refused before its bytes are looked at.
+    FedMoeBytes garbage(payload.size(), 0xAB);
+    EXPECT_EQ(f.coordinator->Receive(2, 0, garbage, 1.0, got).verdict,
+              FedMoeUpdateCheck::UNEXPECTED);
+    // Wanted, but bad bytes (cut short): MALFORMED, and the client may still answer.
+    FedMoeBytes cut(payload.begin(), payload.begin() + payload.size() / 2);
+    const FedMoeUpdateCheck bad = f.coordinator->Receive(1, 0, cut, 1.0, got);
+    EXPECT_EQ(bad.verdict, FedMoeUpdateCheck::MALFORMED);
+    EXPECT_FALSE(bad.detail.empty());
+    EXPECT_FALSE(f.coordinator->AllArrived());
+
+    // The real payload: accepted, and what it decoded to is the update sent.
+    ASSERT_TRUE(f.coordinator->Receive(1, 0, payload, 1.0, got).Ok());
+    EXPECT_EQ(got.client, 0u);
+    EXPECT_EQ(got.experts, r0.experts);
+    EXPECT_EQ(got.routedSamples, r0.routedSamples);
+    EXPECT_EQ(f.coordinator->Receive(1, 0, payload, 1.2, got).detail,
+              "a second UPDATE in one round");
+}

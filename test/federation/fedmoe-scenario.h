@@ -10,8 +10,8 @@
 
 #include "ns3/boolean.h"
 #include "ns3/config.h"
-#include "ns3/fedmoe-device-catalog.h"
 #include "ns3/double.h"
+#include "ns3/fedmoe-device-catalog.h"
 #include "ns3/fedmoe-device-profile.h"
 #include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/fedmoe-helper.h"
@@ -98,10 +98,10 @@ class Scenario
         fed.SetTrainOptions(train);
         fed.SetPartitionOptions(partition);
         fed.SetPolicy(o.policy);
-        fed.SetServerAttribute("Rounds", ns3::UintegerValue(o.rounds));
+        fed.SetRoundAttribute("Rounds", ns3::UintegerValue(o.rounds));
         fed.SetServerAttribute("RoundDeadline", ns3::TimeValue(ns3::Seconds(o.deadlineS)));
-        fed.SetServerAttribute("LocalSteps", ns3::UintegerValue(4));
-        fed.SetServerAttribute("MaxExpertsPerClient", ns3::UintegerValue(2));
+        fed.SetRoundAttribute("LocalSteps", ns3::UintegerValue(4));
+        fed.SetRoundAttribute("MaxExpertsPerClient", ns3::UintegerValue(2));
         fed.SetServerAttribute("Progress", ns3::BooleanValue(false));
         fed.SetServerAttribute("OutputDirectory", ns3::StringValue(o.outDir));
         fed.SetClientAttribute("UseAvailability", ns3::BooleanValue(false));
@@ -123,11 +123,11 @@ class Scenario
         ns3::Simulator::Destroy();
     }
 
-    ScenarioOptions options;     //!< as built
-    ns3::NodeContainer server;   //!< the server node
-    ns3::NodeContainer devices;  //!< the clients' nodes
+    ScenarioOptions options;           //!< as built
+    ns3::NodeContainer server;         //!< the server node
+    ns3::NodeContainer devices;        //!< the clients' nodes
     ns3::FedMoeEdgeNetworkHelper edge; //!< the network
-    ns3::FedMoeHelper fed;       //!< the run
+    ns3::FedMoeHelper fed;             //!< the run
 };
 
 } // namespace fedmoe_test

@@ -160,9 +160,10 @@ TEST(FedMoeServerTransport, RoundsRunThroughATransportThatIsNotTcp)
     Ptr<FedMoeServerApplication> server = CreateObject<FedMoeServerApplication>();
     server->SetAttribute("Transport", PointerValue(transport));
     server->SetAttribute("ExpectedClients", UintegerValue(3));
-    server->SetAttribute("Rounds", UintegerValue(2));
+    server->SetAttribute("RoundOptions",
+                         PointerValue(CreateObjectWithAttributes<FedMoeRoundOptions>(
+                             "Rounds", UintegerValue(2), "LocalSteps", UintegerValue(3))));
     server->SetAttribute("RoundDeadline", TimeValue(Seconds(5)));
-    server->SetAttribute("LocalSteps", UintegerValue(3));
     server->SetAttribute("Progress", BooleanValue(false));
     server->SetAttribute("Policy", PointerValue(FedMoeAlignmentPolicy::Create("load-balanced")));
     server->SetExecutor(executor);

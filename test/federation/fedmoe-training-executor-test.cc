@@ -7,8 +7,8 @@
  */
 
 #include "fedmoe-scenario.h"
-
 #include "fedmoe/learning/federated-moe.h"
+
 #include "ns3/fedmoe-job-messages.h"
 #include "ns3/fedmoe-payload.h"
 #include "ns3/fedmoe-training-executor.h"

@@ -3,10 +3,9 @@
  * Tests of AlignmentInput validation (through every policy) and Assignment helpers.
  */
 
-#include "scheduling-test-instances.h"
-
 #include "fedmoe/scheduling/alignment-input.h"
 #include "fedmoe/scheduling/alignment-policy-factory.h"
+#include "scheduling-test-instances.h"
 
 #include <gtest/gtest.h>
 

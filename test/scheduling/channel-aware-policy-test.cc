@@ -5,10 +5,9 @@
  * determinism.
  */
 
-#include "scheduling-test-instances.h"
-
 #include "fedmoe/scheduling/channel-aware-policy.h"
 #include "fedmoe/scheduling/load-balanced-policy.h"
+#include "scheduling-test-instances.h"
 
 #include <gtest/gtest.h>
 

@@ -4,10 +4,9 @@
  * popular expert.
  */
 
-#include "scheduling-test-instances.h"
-
 #include "fedmoe/scheduling/expert-usage-tracker.h"
 #include "fedmoe/scheduling/greedy-policy.h"
+#include "scheduling-test-instances.h"
 
 #include <gtest/gtest.h>
 

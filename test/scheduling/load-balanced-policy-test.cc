@@ -4,11 +4,10 @@
  * a popular expert, projected usage, determinism, parameter errors.
  */
 
-#include "scheduling-test-instances.h"
-
 #include "fedmoe/scheduling/expert-usage-tracker.h"
 #include "fedmoe/scheduling/greedy-policy.h"
 #include "fedmoe/scheduling/load-balanced-policy.h"
+#include "scheduling-test-instances.h"
 
 #include <gtest/gtest.h>
 

@@ -5,12 +5,11 @@
  * trainer limits, coverage, deadline, determinism, errors.
  */
 
-#include "scheduling-test-instances.h"
-
 #include "fedmoe/scheduling/channel-aware-policy.h"
 #include "fedmoe/scheduling/desirability-model.h"
 #include "fedmoe/scheduling/load-balanced-policy.h"
 #include "fedmoe/scheduling/min-cost-flow-policy.h"
+#include "scheduling-test-instances.h"
 
 #include <gtest/gtest.h>
 

@@ -4,9 +4,8 @@
  * determinism, errors.
  */
 
-#include "scheduling-test-instances.h"
-
 #include "fedmoe/scheduling/participation-selector.h"
+#include "scheduling-test-instances.h"
 
 #include <gtest/gtest.h>
 

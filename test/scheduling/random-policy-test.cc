@@ -3,9 +3,8 @@
  * Tests of RandomPolicy: capacity, uniformity, determinism per seed.
  */
 
-#include "scheduling-test-instances.h"
-
 #include "fedmoe/scheduling/random-policy.h"
+#include "scheduling-test-instances.h"
 
 #include <gtest/gtest.h>
 

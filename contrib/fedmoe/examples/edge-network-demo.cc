@@ -9,12 +9,12 @@
  */
 
 #include "ns3/boolean.h"
-#include "ns3/fedmoe-channel-estimator.h"
-#include "ns3/fedmoe-channel-probe.h"
 #include "ns3/command-line.h"
 #include "ns3/config.h"
-#include "ns3/fedmoe-device-population.h"
 #include "ns3/double.h"
+#include "ns3/fedmoe-channel-estimator.h"
+#include "ns3/fedmoe-channel-probe.h"
+#include "ns3/fedmoe-device-population.h"
 #include "ns3/fedmoe-device-profile.h"
 #include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/rng-seed-manager.h"

@@ -13,7 +13,7 @@
  *   ./fedmoe run fedmoe-wifi-edge -- --precision=fp16 --ns3::FedMoeAggregation::Rule=median
  *
  * Short flags such as --rounds are aliases of attributes
- * (--ns3::FedMoeServerApplication::Rounds); FedMoeScenario::Aliases() lists them.
+ * (--ns3::FedMoeRoundOptions::Rounds); FedMoeScenario::Aliases() lists them.
  */
 
 #include "ns3/command-line.h"

@@ -6,10 +6,10 @@
 #include "fedmoe-edge-network-helper.h"
 
 #include "ns3/animation-interface.h"
-#include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/double.h"
-#include "ns3/fedmoe-device-profile.h"
 #include "ns3/enum.h"
+#include "ns3/fedmoe-channel-estimator.h"
+#include "ns3/fedmoe-device-profile.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4.h"
@@ -111,8 +111,8 @@ FedMoeEdgeNetworkHelper::SetRemoteStationManager(std::string type)
     TypeId tid;
     if (!TypeId::LookupByNameFailSafe(type, &tid))
     {
-        throw std::invalid_argument("FedMoeEdgeNetworkHelper::SetRemoteStationManager: unknown TypeId \""
-                                    + type + "\"");
+        throw std::invalid_argument(
+            "FedMoeEdgeNetworkHelper::SetRemoteStationManager: unknown TypeId \"" + type + "\"");
     }
     m_stationManager = type;
 }
@@ -166,9 +166,10 @@ FedMoeEdgeNetworkHelper::SetFadingAttribute(std::string name, const AttributeVal
     TypeId::AttributeInformation info;
     if (!m_fading.IsTypeIdSet() || !m_fading.GetTypeId().LookupAttributeByName(name, &info))
     {
-        throw std::invalid_argument("FedMoeEdgeNetworkHelper::SetFadingAttribute: no fading model with "
-                                    "an attribute \""
-                                    + name + "\" (call SetFading first)");
+        throw std::invalid_argument(
+            "FedMoeEdgeNetworkHelper::SetFadingAttribute: no fading model with "
+            "an attribute \""
+            + name + "\" (call SetFading first)");
     }
     m_fading.Set(name, value);
 }
@@ -206,8 +207,9 @@ FedMoeEdgeNetworkHelper::RequireFresh() const
 {
     if (m_topology != NONE)
     {
-        throw std::logic_error("FedMoeEdgeNetworkHelper: a topology was already installed; use a new "
-                               "helper for another one");
+        throw std::logic_error(
+            "FedMoeEdgeNetworkHelper: a topology was already installed; use a new "
+            "helper for another one");
     }
 }
 

@@ -287,8 +287,8 @@ class FedMoeEdgeNetworkHelper
     std::vector<Ptr<RateErrorModel>> m_errors;  //!< p2p error models
     ObjectFactory m_fading;                     //!< fading after path loss (unset: none)
     std::vector<double> m_rateFactors;          //!< p2p real / announced
-    FedMoeLteHelper m_lte;                        //!< LTE settings and cells
-    FedMoeMobilityHelper m_mobility;              //!< client mobility
+    FedMoeLteHelper m_lte;                      //!< LTE settings and cells
+    FedMoeMobilityHelper m_mobility;            //!< client mobility
     Ptr<YansWifiChannel> m_wifiChannel;         //!< for its streams
     std::shared_ptr<AnimationInterface> m_anim; //!< NetAnim output
 };

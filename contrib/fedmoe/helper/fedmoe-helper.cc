@@ -7,8 +7,8 @@
 #include "fedmoe-helper.h"
 
 #include "ns3/boolean.h"
-#include "ns3/fedmoe-compute-model.h"
 #include "ns3/double.h"
+#include "ns3/fedmoe-compute-model.h"
 #include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/string.h"
@@ -82,6 +82,7 @@ FedMoeHelper::FedMoeHelper()
       m_clientStagger(MilliSeconds(100))
 {
     m_serverFactory.SetTypeId("ns3::FedMoeServerApplication");
+    m_roundFactory.SetTypeId("ns3::FedMoeRoundOptions");
     m_clientFactory.SetTypeId("ns3::FedMoeClientApplication");
     m_computeFactory.SetTypeId("ns3::FedMoeComputeModel");
     m_executorFactory.SetTypeId("ns3::FedMoeTrainingExecutor");
@@ -127,6 +128,12 @@ void
 FedMoeHelper::SetServerAttribute(const std::string& name, const AttributeValue& value)
 {
     m_serverFactory.Set(name, value);
+}
+
+void
+FedMoeHelper::SetRoundAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_roundFactory.Set(name, value);
 }
 
 void
@@ -207,6 +214,13 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
 
     ApplicationContainer apps;
     m_server = m_serverFactory.Create<FedMoeServerApplication>();
+    PointerValue roundOptions;
+    m_server->GetAttribute("RoundOptions", roundOptions);
+    if (!roundOptions.Get<FedMoeRoundOptions>())
+    {
+        m_server->SetAttribute("RoundOptions",
+                               PointerValue(m_roundFactory.Create<FedMoeRoundOptions>()));
+    }
     m_server->SetAttribute("ExpectedClients", UintegerValue(clients.GetN()));
     m_server->SetExecutor(m_executor);
     UintegerValue port;
@@ -227,7 +241,8 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
         client->SetAttribute("ClientId", UintegerValue(i));
         client->SetAttribute("Remote", AddressValue(serverAddresses[i]));
         client->SetAttribute("Port", port);
-        client->SetAttribute("FedMoeComputeModel", PointerValue(m_computeFactory.Create<FedMoeComputeModel>()));
+        client->SetAttribute("ComputeModel",
+                             PointerValue(m_computeFactory.Create<FedMoeComputeModel>()));
         client->SetExecutor(m_executor);
         client->SetShard(m_shards[i]);
         clients.Get(i)->AddApplication(client);
@@ -285,9 +300,10 @@ FedMoeHelper::ConnectSinks()
     m_server->GetAttribute("Progress", progress);
     if (progress.Get())
     {
-        UintegerValue rounds;
-        m_server->GetAttribute("Rounds", rounds);
-        auto printer = std::make_shared<FedMoeProgress>(static_cast<uint32_t>(rounds.Get()));
+        PointerValue options;
+        m_server->GetAttribute("RoundOptions", options);
+        const uint32_t rounds = options.Get<FedMoeRoundOptions>()->GetOptions().rounds;
+        auto printer = std::make_shared<FedMoeProgress>(rounds);
         m_server->TraceConnectWithoutContext("RoundCompleted",
                                              Callback<void, const FedMoeRoundRecord&>(
                                                  [printer](const FedMoeRoundRecord& record)

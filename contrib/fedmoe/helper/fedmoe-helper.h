@@ -9,11 +9,13 @@
 #ifndef FEDMOE_HELPER_H
 #define FEDMOE_HELPER_H
 
+#include "fedmoe/learning/federated-moe.h"
+#include "fedmoe/learning/partitioner.h"
+
 #include "ns3/application-container.h"
 #include "ns3/attribute.h"
-#include "ns3/fedmoe-edge-network-helper.h"
-#include "fedmoe/learning/federated-moe.h"
 #include "ns3/fedmoe-client-application.h"
+#include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/fedmoe-learning-options.h"
 #include "ns3/fedmoe-progress.h"
 #include "ns3/fedmoe-recorder.h"
@@ -23,7 +25,6 @@
 #include "ns3/node-container.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
-#include "fedmoe/learning/partitioner.h"
 
 #include <memory>
 #include <string>
@@ -43,7 +44,7 @@ namespace ns3
  *   fed.SetModelOptions(model);            // data set, experts, top-k, ...
  *   fed.SetPartitionOptions(partition);    // e.g. 2 classes per client
  *   fed.SetPolicy("channel-aware");
- *   fed.SetServerAttribute("Rounds", UintegerValue(20));
+ *   fed.SetRoundAttribute("Rounds", UintegerValue(20));
  *   fed.SetServerAttribute("OutputDirectory", StringValue("results/run"));
  *   fed.Install(edge);
  *   fed.AssignStreams(1000);
@@ -93,6 +94,15 @@ class FedMoeHelper
      * \param value its value
      */
     void SetServerAttribute(const std::string& name, const AttributeValue& value);
+
+    /**
+     * \brief Set an attribute of the server's FedMoeRoundOptions (Rounds,
+     *        LocalSteps, Participation, TargetAccuracy, ...), used unless
+     *        the server's RoundOptions attribute is set.
+     * \param name attribute name
+     * \param value its value
+     */
+    void SetRoundAttribute(const std::string& name, const AttributeValue& value);
     /**
      * \brief Set an attribute of every client application.
      * \param name attribute name
@@ -174,6 +184,7 @@ class FedMoeHelper
     bool m_trainSet{false};          //!< SetTrainOptions was called (else: FedMoeTraining's)
     bool m_partitionSet{false};      //!< SetPartitionOptions was called (else: FedMoePartition's)
     ObjectFactory m_serverFactory;   //!< server application
+    ObjectFactory m_roundFactory;    //!< the server's round options
     ObjectFactory m_clientFactory;   //!< client applications
     ObjectFactory m_computeFactory;  //!< compute models
     ObjectFactory m_executorFactory; //!< executor

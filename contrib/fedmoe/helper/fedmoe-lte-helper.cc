@@ -250,7 +250,7 @@ FedMoeLteHelper::SetRlcBuffer(uint32_t bytes)
 
 void
 FedMoeLteHelper::PlaceUes(const std::vector<double>& distances, std::vector<Vector>& uePositions,
-                        std::vector<Vector>& anchors) const
+                          std::vector<Vector>& anchors) const
 {
     // UEs of one eNB on a circle of angles around it, so no two share a spot.
     const uint32_t n = distances.size();

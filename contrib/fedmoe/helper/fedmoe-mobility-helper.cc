@@ -217,7 +217,7 @@ FedMoeMobilityHelper::Bounds(const std::vector<Vector>& positions) const
 
 void
 FedMoeMobilityHelper::Install(NodeContainer clients, const std::vector<Vector>& positions,
-                            const std::vector<Vector>& anchors)
+                              const std::vector<Vector>& anchors)
 {
     NS_LOG_FUNCTION(this << clients.GetN() << m_model);
     const std::vector<double> b = Bounds(positions);
@@ -299,9 +299,9 @@ FedMoeMobilityHelper::GetDistance(uint32_t i) const
 {
     if (i >= m_models.size())
     {
-        throw std::out_of_range("FedMoeMobilityHelper::GetDistance: client index " + std::to_string(i)
-                                + " out of range (clients: " + std::to_string(m_models.size())
-                                + ")");
+        throw std::out_of_range("FedMoeMobilityHelper::GetDistance: client index "
+                                + std::to_string(i) + " out of range (clients: "
+                                + std::to_string(m_models.size()) + ")");
     }
     return CalculateDistance(m_models[i]->GetPosition(), m_anchors[i]);
 }
@@ -316,7 +316,8 @@ FedMoeMobilityHelper::EnablePositionTrace(std::string file, Time interval)
     }
     if (m_models.empty())
     {
-        throw std::logic_error("FedMoeMobilityHelper::EnablePositionTrace: install a topology first");
+        throw std::logic_error(
+            "FedMoeMobilityHelper::EnablePositionTrace: install a topology first");
     }
     auto trace = std::make_shared<FedMoePositionTrace>();
     trace->out.open(file);

@@ -10,11 +10,11 @@
 
 #include "ns3/boolean.h"
 #include "ns3/config.h"
-#include "ns3/fedmoe-device-population.h"
 #include "ns3/double.h"
+#include "ns3/fedmoe-alignment-policy.h"
+#include "ns3/fedmoe-device-population.h"
 #include "ns3/fedmoe-device-profile.h"
 #include "ns3/fedmoe-edge-network-helper.h"
-#include "ns3/fedmoe-alignment-policy.h"
 #include "ns3/fedmoe-helper.h"
 #include "ns3/fedmoe-learning-options.h"
 #include "ns3/fedmoe-server-application.h"
@@ -70,6 +70,7 @@ const std::vector<FedMoeFlagAlias>&
 FedMoeScenario::Aliases()
 {
     static const std::string server = "ns3::FedMoeServerApplication::";
+    static const std::string round = "ns3::FedMoeRoundOptions::";
     static const std::string model = "ns3::FedMoeModel::";
     static const std::string training = "ns3::FedMoeTraining::";
     static const std::string partition = "ns3::FedMoePartition::";
@@ -77,12 +78,12 @@ FedMoeScenario::Aliases()
     // {flag, attribute, what is allowed, the standard scenario's default}
     static const std::vector<FedMoeFlagAlias> aliases{
         {"outDir", server + "OutputDirectory", "a directory", "results/fedmoe-wifi-edge"},
-        {"rounds", server + "Rounds", "at least 1 round", "15"},
-        {"expertsPerClient", server + "MaxExpertsPerClient", "1..experts (--experts)", ""},
-        {"localSteps", server + "LocalSteps", "at least 1 step", ""},
+        {"rounds", round + "Rounds", "at least 1 round", "15"},
+        {"expertsPerClient", round + "MaxExpertsPerClient", "1..experts (--experts)", ""},
+        {"localSteps", round + "LocalSteps", "at least 1 step", ""},
         {"deadline", server + "RoundDeadline", "a round deadline > 0 s", "20s"},
-        {"targetAccuracy", server + "TargetAccuracy", "allowed [0, 1]", "0.7"},
-        {"participation", server + "Participation", "allowed (0, 1]", ""},
+        {"targetAccuracy", round + "TargetAccuracy", "allowed [0, 1]", "0.7"},
+        {"participation", round + "Participation", "allowed (0, 1]", ""},
         {"progress", server + "Progress", "true or false", ""},
         {"dataset", model + "DataSet", "fashion-mnist, cifar10 or synthetic", "fashion-mnist"},
         {"dataDir", model + "DataDirectory", "a directory", ""},

@@ -53,7 +53,7 @@ struct FedMoeScenarioResult
 struct FedMoeFlagAlias
 {
     std::string flag;            //!< e.g. "rounds" (for --rounds)
-    std::string path;            //!< e.g. "ns3::FedMoeServerApplication::Rounds"
+    std::string path;            //!< e.g. "ns3::FedMoeRoundOptions::Rounds"
     std::string allowed;         //!< what a valid value is, for error messages
     std::string scenarioDefault; //!< the standard scenario's default ("": the attribute's)
 };
@@ -68,7 +68,7 @@ struct FedMoeFlagAlias
  *   FedMoeScenario::SetDefaults();     // this scenario's defaults, before parsing
  *   FedMoeScenario scenario;           // 20 devices on Wi-Fi 6
  *   CommandLine cmd(__FILE__);
- *   scenario.AddCommandLineValues(cmd); // --rounds is --ns3::FedMoeServerApplication::Rounds
+ *   scenario.AddCommandLineValues(cmd); // --rounds is --ns3::FedMoeRoundOptions::Rounds
  *   cmd.Parse(argc, argv);
  *   std::string error = scenario.Validate();   // before anything is written
  *   FedMoeScenarioResult result = scenario.Run();

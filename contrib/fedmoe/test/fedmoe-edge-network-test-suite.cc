@@ -10,12 +10,12 @@
 #include "fedmoe-test-util.h"
 
 #include "ns3/boolean.h"
+#include "ns3/config.h"
+#include "ns3/double.h"
 #include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/fedmoe-channel-probe.h"
 #include "ns3/fedmoe-compute-model.h"
-#include "ns3/config.h"
 #include "ns3/fedmoe-device-catalog.h"
-#include "ns3/double.h"
 #include "ns3/fedmoe-device-profile.h"
 #include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/fedmoe-helper.h"
@@ -168,7 +168,8 @@ class FedmoeLteSinrTestCase : public TestCase
 {
   public:
     FedmoeLteSinrTestCase()
-        : TestCase("lte: the UE's reported SINR reaches the FedMoeChannelEstimator (49.7 dB at 100 m)")
+        : TestCase(
+            "lte: the UE's reported SINR reaches the FedMoeChannelEstimator (49.7 dB at 100 m)")
     {
     }
 

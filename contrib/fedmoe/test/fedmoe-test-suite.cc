@@ -11,12 +11,12 @@
 #include "fedmoe-test-util.h"
 
 #include "ns3/boolean.h"
+#include "ns3/config.h"
+#include "ns3/double.h"
 #include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/fedmoe-channel-probe.h"
 #include "ns3/fedmoe-compute-model.h"
-#include "ns3/config.h"
 #include "ns3/fedmoe-device-catalog.h"
-#include "ns3/double.h"
 #include "ns3/fedmoe-device-profile.h"
 #include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/fedmoe-helper.h"
@@ -360,8 +360,8 @@ class FedmoeRoundsTestCase : public TestCase
         FedMoeHelper fed;
         fed.SetModelOptions(model);
         fed.SetPolicy("random");
-        fed.SetServerAttribute("Rounds", UintegerValue(2));
-        fed.SetServerAttribute("LocalSteps", UintegerValue(50));
+        fed.SetRoundAttribute("Rounds", UintegerValue(2));
+        fed.SetRoundAttribute("LocalSteps", UintegerValue(50));
         fed.SetServerAttribute("Progress", BooleanValue(false));
         fed.SetClientAttribute("UseAvailability", BooleanValue(false));
         fed.Install(edge);

@@ -8,8 +8,8 @@
 #ifndef FEDMOE_TEST_UTIL_H
 #define FEDMOE_TEST_UTIL_H
 
-#include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/config.h"
+#include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/nstime.h"
 #include "ns3/packet.h"
@@ -81,8 +81,8 @@ struct TransferSample
 
 /// Records each of client 0's transfers with its distance at the end.
 inline void
-RecordTransfer(std::vector<TransferSample>* samples, const FedMoeEdgeNetworkHelper* edge, uint32_t client,
-               uint64_t bytes, Time duration)
+RecordTransfer(std::vector<TransferSample>* samples, const FedMoeEdgeNetworkHelper* edge,
+               uint32_t client, uint64_t bytes, Time duration)
 {
     if (client == 0)
     {

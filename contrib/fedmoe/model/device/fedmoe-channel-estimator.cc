@@ -123,8 +123,9 @@ FedMoeChannelEstimator::RecordTransfer(uint32_t peer, uint64_t bytes, Time durat
     if (bytes == 0 || !duration.IsStrictlyPositive())
     {
         std::ostringstream os;
-        os << "FedMoeChannelEstimator::RecordTransfer: peer " << peer << ": invalid sample of " << bytes
-           << " bytes in " << duration.GetSeconds() << " s (allowed: bytes > 0, duration > 0)";
+        os << "FedMoeChannelEstimator::RecordTransfer: peer " << peer << ": invalid sample of "
+           << bytes << " bytes in " << duration.GetSeconds()
+           << " s (allowed: bytes > 0, duration > 0)";
         throw std::invalid_argument(os.str());
     }
     FedMoeChannelEstimate& e = m_peers[peer];
@@ -141,8 +142,8 @@ FedMoeChannelEstimator::RecordRtt(uint32_t peer, Time rtt)
     if (!rtt.IsStrictlyPositive())
     {
         std::ostringstream os;
-        os << "FedMoeChannelEstimator::RecordRtt: peer " << peer << ": invalid RTT " << rtt.GetSeconds()
-           << " s (allowed: > 0)";
+        os << "FedMoeChannelEstimator::RecordRtt: peer " << peer << ": invalid RTT "
+           << rtt.GetSeconds() << " s (allowed: > 0)";
         throw std::invalid_argument(os.str());
     }
     FedMoeChannelEstimate& e = m_peers[peer];

@@ -138,8 +138,8 @@ class FedMoeChannelEstimator : public Object
     /// EWMA step; the first sample (count 0) initialises.
     double Smooth(double estimate, double sample, uint32_t count) const;
 
-    double m_smoothing;                                         //!< EWMA weight of a new sample
-    std::map<uint32_t, FedMoeChannelEstimate> m_peers;                //!< estimates per peer
+    double m_smoothing;                                //!< EWMA weight of a new sample
+    std::map<uint32_t, FedMoeChannelEstimate> m_peers; //!< estimates per peer
     TracedCallback<uint32_t, const FedMoeChannelEstimate&> m_updated; //!< fires per sample
 };
 

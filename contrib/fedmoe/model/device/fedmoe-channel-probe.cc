@@ -36,15 +36,17 @@ FedMoeChannelProbe::GetTypeId()
                             MakeUintegerAccessor(&FedMoeChannelProbe::m_payloadBytes),
                             MakeUintegerChecker<uint64_t>(1))
               .AddAttribute("Transfers", "Transfers per client, one after another (>= 1).",
-                            UintegerValue(1), MakeUintegerAccessor(&FedMoeChannelProbe::m_transfers),
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&FedMoeChannelProbe::m_transfers),
                             MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("BasePort", "Sink port of client 0; client i uses BasePort + i.",
-                            UintegerValue(50000), MakeUintegerAccessor(&FedMoeChannelProbe::m_basePort),
+                            UintegerValue(50000),
+                            MakeUintegerAccessor(&FedMoeChannelProbe::m_basePort),
                             MakeUintegerChecker<uint16_t>(1))
-              .AddAttribute("Sequential",
-                            "Clients upload one after another instead of all at once.",
-                            BooleanValue(false), MakeBooleanAccessor(&FedMoeChannelProbe::m_sequential),
-                            MakeBooleanChecker())
+              .AddAttribute(
+                  "Sequential", "Clients upload one after another instead of all at once.",
+                  BooleanValue(false), MakeBooleanAccessor(&FedMoeChannelProbe::m_sequential),
+                  MakeBooleanChecker())
               .AddTraceSource("TransferDone", "A transfer's last byte reached the sink.",
                               MakeTraceSourceAccessor(&FedMoeChannelProbe::m_transferDone),
                               "ns3::FedMoeChannelProbe::TransferCallback");
@@ -75,8 +77,8 @@ FedMoeChannelProbe::DoDispose()
 
 void
 FedMoeChannelProbe::Install(Ptr<Node> server, NodeContainer clients,
-                      std::vector<Ipv4Address> serverAddresses, Ptr<FedMoeChannelEstimator> estimator,
-                      Time start)
+                            std::vector<Ipv4Address> serverAddresses,
+                            Ptr<FedMoeChannelEstimator> estimator, Time start)
 {
     NS_LOG_FUNCTION(this << server << clients.GetN() << start);
     if (serverAddresses.size() != clients.GetN())
@@ -87,7 +89,8 @@ FedMoeChannelProbe::Install(Ptr<Node> server, NodeContainer clients,
     }
     if (uint32_t(m_basePort) + clients.GetN() > 65536)
     {
-        throw std::invalid_argument("FedMoeChannelProbe::Install: BasePort + clients exceeds 65535");
+        throw std::invalid_argument(
+            "FedMoeChannelProbe::Install: BasePort + clients exceeds 65535");
     }
     m_estimator = estimator;
     for (uint32_t i = 0; i < clients.GetN(); ++i)
@@ -99,7 +102,8 @@ FedMoeChannelProbe::Install(Ptr<Node> server, NodeContainer clients,
         PacketSinkHelper sink("ns3::TcpSocketFactory",
                               InetSocketAddress(Ipv4Address::GetAny(), m_basePort + i));
         auto app = sink.Install(server).Get(0);
-        app->TraceConnectWithoutContext("Rx", MakeBoundCallback(&FedMoeChannelProbe::SinkRx, this, i));
+        app->TraceConnectWithoutContext("Rx",
+                                        MakeBoundCallback(&FedMoeChannelProbe::SinkRx, this, i));
         if (!m_sequential || i == 0)
         {
             Simulator::Schedule(start, &FedMoeChannelProbe::StartTransfer, this, i);
@@ -130,8 +134,8 @@ FedMoeChannelProbe::WatchRtt(uint32_t i, Ptr<Application> app)
     auto socket = DynamicCast<BulkSendApplication>(app)->GetSocket();
     if (socket)
     {
-        socket->TraceConnectWithoutContext("RTT",
-                                           MakeBoundCallback(&FedMoeChannelProbe::RttSample, this, i));
+        socket->TraceConnectWithoutContext(
+            "RTT", MakeBoundCallback(&FedMoeChannelProbe::RttSample, this, i));
     }
 }
 
@@ -147,7 +151,7 @@ FedMoeChannelProbe::RttSample(FedMoeChannelProbe* probe, uint32_t i, Time /* old
 
 void
 FedMoeChannelProbe::SinkRx(FedMoeChannelProbe* probe, uint32_t i, Ptr<const Packet> p,
-                     const Address& /* from */)
+                           const Address& /* from */)
 {
     Client& c = probe->m_clients[i];
     c.received += p->GetSize();

@@ -95,7 +95,8 @@ class FedMoeChannelProbe : public Object
 
     void StartTransfer(uint32_t i);
     void WatchRtt(uint32_t i, Ptr<Application> app);
-    static void SinkRx(FedMoeChannelProbe* probe, uint32_t i, Ptr<const Packet> p, const Address& from);
+    static void SinkRx(FedMoeChannelProbe* probe, uint32_t i, Ptr<const Packet> p,
+                       const Address& from);
     static void RttSample(FedMoeChannelProbe* probe, uint32_t i, Time oldRtt, Time newRtt);
 
     uint64_t m_payloadBytes;                                 //!< per transfer
@@ -103,7 +104,7 @@ class FedMoeChannelProbe : public Object
     uint16_t m_basePort;                                     //!< sink port of client 0
     bool m_sequential;                                       //!< clients one after another
     std::vector<Client> m_clients;                           //!< progress
-    Ptr<FedMoeChannelEstimator> m_estimator;                       //!< sample sink
+    Ptr<FedMoeChannelEstimator> m_estimator;                 //!< sample sink
     TracedCallback<uint32_t, uint64_t, Time> m_transferDone; //!< per transfer
 };
 

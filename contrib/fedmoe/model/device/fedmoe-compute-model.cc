@@ -44,13 +44,13 @@ FedMoeComputeModel::GetTypeId()
               .SetParent<Object>()
               .SetGroupName("FedMoe")
               .AddConstructor<FedMoeComputeModel>()
-              .AddAttribute(
-                  "Efficiency",
-                  "Share of the profile's sustained throughput this workload reaches, "
-                  "in (0, 1].",
-                  DoubleValue(1.0),
-                  MakeDoubleAccessor(&FedMoeComputeModel::SetEfficiency, &FedMoeComputeModel::GetEfficiency),
-                  MakeDoubleChecker<double>())
+              .AddAttribute("Efficiency",
+                            "Share of the profile's sustained throughput this workload reaches, "
+                            "in (0, 1].",
+                            DoubleValue(1.0),
+                            MakeDoubleAccessor(&FedMoeComputeModel::SetEfficiency,
+                                               &FedMoeComputeModel::GetEfficiency),
+                            MakeDoubleChecker<double>())
               .AddAttribute("Occupancy",
                             "Background occupancy of the device, drawn once per job "
                             "(clamped to [0, MaxOccupancy]).",
@@ -133,7 +133,8 @@ FedMoeComputeModel::GetComputeTime(Ptr<const FedMoeDeviceProfile> profile, doubl
 }
 
 Time
-FedMoeComputeModel::GetComputeTime(Ptr<const FedMoeDeviceProfile> profile, double flops, double occupancy)
+FedMoeComputeModel::GetComputeTime(Ptr<const FedMoeDeviceProfile> profile, double flops,
+                                   double occupancy)
 {
     NS_LOG_FUNCTION(this << profile << flops << occupancy);
     if (!profile)

@@ -122,8 +122,8 @@ FedMoeDeviceCatalog::Get(const std::string& name)
     {
         known += (known.empty() ? "" : ", ") + n;
     }
-    throw std::invalid_argument("FedMoeDeviceCatalog: unknown tier \"" + name + "\" (known: " + known
-                                + ")");
+    throw std::invalid_argument("FedMoeDeviceCatalog: unknown tier \"" + name
+                                + "\" (known: " + known + ")");
 }
 
 Ptr<FedMoeDeviceProfile>

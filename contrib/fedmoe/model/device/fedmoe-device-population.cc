@@ -67,20 +67,20 @@ FedMoeDevicePopulation::GetTypeId()
               .SetParent<Object>()
               .SetGroupName("FedMoe")
               .AddConstructor<FedMoeDevicePopulation>()
-              .AddAttribute(
-                  "Mix",
-                  "Tier mix \"tier=weight,...\" over FedMoeDeviceCatalog names "
-                  "(mcu-sensor, raspberry-pi-4, jetson-nano, midrange-phone, laptop).",
-                  StringValue(DefaultMix()),
-                  MakeStringAccessor(&FedMoeDevicePopulation::SetMix, &FedMoeDevicePopulation::GetMix),
-                  MakeStringChecker())
-              .AddAttribute(
-                  "Spread",
-                  "Lognormal shape (sigma) of the per-device factor on compute, link "
-                  "rates and latency (median 1; 0 = nominal figures).",
-                  DoubleValue(0.25),
-                  MakeDoubleAccessor(&FedMoeDevicePopulation::SetSpread, &FedMoeDevicePopulation::GetSpread),
-                  MakeDoubleChecker<double>())
+              .AddAttribute("Mix",
+                            "Tier mix \"tier=weight,...\" over FedMoeDeviceCatalog names "
+                            "(mcu-sensor, raspberry-pi-4, jetson-nano, midrange-phone, laptop).",
+                            StringValue(DefaultMix()),
+                            MakeStringAccessor(&FedMoeDevicePopulation::SetMix,
+                                               &FedMoeDevicePopulation::GetMix),
+                            MakeStringChecker())
+              .AddAttribute("Spread",
+                            "Lognormal shape (sigma) of the per-device factor on compute, link "
+                            "rates and latency (median 1; 0 = nominal figures).",
+                            DoubleValue(0.25),
+                            MakeDoubleAccessor(&FedMoeDevicePopulation::SetSpread,
+                                               &FedMoeDevicePopulation::GetSpread),
+                            MakeDoubleChecker<double>())
               .AddTraceSource("Drawn", "A profile was drawn.",
                               MakeTraceSourceAccessor(&FedMoeDevicePopulation::m_drawn),
                               "ns3::FedMoeDevicePopulation::DrawnCallback");

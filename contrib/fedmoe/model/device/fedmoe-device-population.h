@@ -93,13 +93,13 @@ class FedMoeDevicePopulation : public Object
     /// Lognormal factor with median 1, or exactly 1 when Spread is 0.
     double Factor(Ptr<NormalRandomVariable> normal);
 
-    std::string m_mixText;                                //!< mix as given
-    std::vector<std::pair<std::string, double>> m_mix;    //!< parsed (tier, weight)
-    double m_spread;                                      //!< lognormal sigma
-    Ptr<UniformRandomVariable> m_tierChoice;              //!< picks the tier
-    Ptr<NormalRandomVariable> m_computeNoise;             //!< compute factor
-    Ptr<NormalRandomVariable> m_rateNoise;                //!< link-rate factor
-    Ptr<NormalRandomVariable> m_latencyNoise;             //!< latency factor
+    std::string m_mixText;                                  //!< mix as given
+    std::vector<std::pair<std::string, double>> m_mix;      //!< parsed (tier, weight)
+    double m_spread;                                        //!< lognormal sigma
+    Ptr<UniformRandomVariable> m_tierChoice;                //!< picks the tier
+    Ptr<NormalRandomVariable> m_computeNoise;               //!< compute factor
+    Ptr<NormalRandomVariable> m_rateNoise;                  //!< link-rate factor
+    Ptr<NormalRandomVariable> m_latencyNoise;               //!< latency factor
     TracedCallback<Ptr<const FedMoeDeviceProfile>> m_drawn; //!< fires per draw
 };
 

@@ -66,10 +66,10 @@ FedMoeDeviceProfile::GetTypeId()
                             MakeDoubleAccessor(&FedMoeDeviceProfile::SetComputeGflops,
                                                &FedMoeDeviceProfile::GetComputeGflops),
                             MakeDoubleChecker<double>())
-              .AddAttribute(
-                  "Cores", "CPU cores (>= 1).", UintegerValue(4),
-                  MakeUintegerAccessor(&FedMoeDeviceProfile::SetCores, &FedMoeDeviceProfile::GetCores),
-                  MakeUintegerChecker<uint32_t>())
+              .AddAttribute("Cores", "CPU cores (>= 1).", UintegerValue(4),
+                            MakeUintegerAccessor(&FedMoeDeviceProfile::SetCores,
+                                                 &FedMoeDeviceProfile::GetCores),
+                            MakeUintegerChecker<uint32_t>())
               .AddAttribute("MemoryMb", "Memory available for training, MB (> 0).",
                             DoubleValue(3000.0),
                             MakeDoubleAccessor(&FedMoeDeviceProfile::SetMemoryMb,
@@ -85,10 +85,11 @@ FedMoeDeviceProfile::GetTypeId()
                             MakeDataRateAccessor(&FedMoeDeviceProfile::SetDownlinkRate,
                                                  &FedMoeDeviceProfile::GetDownlinkRate),
                             MakeDataRateChecker())
-              .AddAttribute(
-                  "Latency", "Nominal one-way access latency (> 0).", TimeValue(MilliSeconds(5)),
-                  MakeTimeAccessor(&FedMoeDeviceProfile::SetLatency, &FedMoeDeviceProfile::GetLatency),
-                  MakeTimeChecker())
+              .AddAttribute("Latency", "Nominal one-way access latency (> 0).",
+                            TimeValue(MilliSeconds(5)),
+                            MakeTimeAccessor(&FedMoeDeviceProfile::SetLatency,
+                                             &FedMoeDeviceProfile::GetLatency),
+                            MakeTimeChecker())
               .AddAttribute("Availability", "Probability that the device joins a round, in [0, 1].",
                             DoubleValue(0.95),
                             MakeDoubleAccessor(&FedMoeDeviceProfile::SetAvailability,

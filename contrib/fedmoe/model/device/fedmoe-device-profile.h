@@ -10,6 +10,7 @@
 #define FEDMOE_DEVICE_PROFILE_H
 
 #include "fedmoe/scheduling/capacity-estimator.h"
+
 #include "ns3/data-rate.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"

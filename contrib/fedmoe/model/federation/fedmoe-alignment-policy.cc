@@ -6,6 +6,7 @@
 #include "fedmoe-alignment-policy.h"
 
 #include "fedmoe/scheduling/alignment-policy-factory.h"
+
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/log.h"

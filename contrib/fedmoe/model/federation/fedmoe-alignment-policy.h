@@ -16,8 +16,9 @@
 #include "fedmoe/scheduling/greedy-policy.h"
 #include "fedmoe/scheduling/load-balanced-policy.h"
 #include "fedmoe/scheduling/min-cost-flow-policy.h"
-#include "ns3/object.h"
 #include "fedmoe/scheduling/random-policy.h"
+
+#include "ns3/object.h"
 #include "ns3/random-variable-stream.h"
 
 #include <random>

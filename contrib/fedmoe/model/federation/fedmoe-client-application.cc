@@ -67,7 +67,7 @@ FedMoeClientApplication::GetTypeId()
                             BooleanValue(true),
                             MakeBooleanAccessor(&FedMoeClientApplication::m_giveUpPastDeadline),
                             MakeBooleanChecker())
-              .AddAttribute("FedMoeComputeModel",
+              .AddAttribute("ComputeModel",
                             "Turns the FLOPs of local training into simulated time "
                             "(null: training takes no simulated time).",
                             PointerValue(),

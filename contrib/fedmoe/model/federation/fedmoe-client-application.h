@@ -17,9 +17,9 @@
 
 #include "ns3/address.h"
 #include "ns3/application.h"
+#include "ns3/event-id.h"
 #include "ns3/fedmoe-compute-model.h"
 #include "ns3/fedmoe-device-profile.h"
-#include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/socket.h"
@@ -163,10 +163,10 @@ class FedMoeClientApplication : public Application
     Time m_retryInterval;                          //!< between connection attempts
     bool m_useAvailability;                        //!< draw offline rounds
     bool m_giveUpPastDeadline;                     //!< skip an upload that cannot make it
-    Ptr<FedMoeComputeModel> m_computeModel;              //!< FLOPs -> time
+    Ptr<FedMoeComputeModel> m_computeModel;        //!< FLOPs -> time
     Ptr<UniformRandomVariable> m_availabilityRng;  //!< offline draws
     Ptr<FedMoeTrainingExecutor> m_executor;        //!< training results
-    Ptr<FedMoeDeviceProfile> m_profile;              //!< reported profile
+    Ptr<FedMoeDeviceProfile> m_profile;            //!< reported profile
     std::vector<int64_t> m_shard;                  //!< training data
     Ptr<Socket> m_socket;                          //!< connection to the server
     bool m_connected{false};                       //!< connection established

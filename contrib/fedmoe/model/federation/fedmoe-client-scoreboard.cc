@@ -25,6 +25,36 @@ FedMoeClientScoreboard::Announce(uint32_t client, const std::string& tier,
     state.connected = true;
 }
 
+FedMoeAdmission
+FedMoeClientScoreboard::Admit(uint32_t client, const std::string& tier,
+                              sched::CapacityProfile capacity, uint32_t maxClients)
+{
+    capacity.cores = std::max<uint32_t>(1, capacity.cores);
+    capacity.availability = 1.0; // the server cannot know; clients model it
+    try
+    {
+        sched::CapacityEstimator::ValidateProfile(capacity, "HELLO");
+    }
+    catch (const std::invalid_argument& e)
+    {
+        return {false, true, e.what()};
+    }
+    if (client >= maxClients)
+    {
+        return {false, false,
+                "HELLO from client " + std::to_string(client) + " (ids 0.."
+                    + std::to_string(maxClients - 1) + " allowed: MaxClients)"};
+    }
+    if (IsStarted() && client >= NumClients())
+    {
+        return {false, false,
+                "HELLO from client " + std::to_string(client) + " after the first round (ids 0.."
+                    + std::to_string(NumClients() - 1) + " take part)"};
+    }
+    Announce(client, tier, capacity);
+    return {};
+}
+
 void
 FedMoeClientScoreboard::SetConnected(uint32_t client, bool connected)
 {

@@ -10,11 +10,10 @@
 #define FEDMOE_CLIENT_SCOREBOARD_H
 
 #include "fedmoe-recorder.h"
-
+#include "fedmoe/learning/federated-moe.h"
 #include "fedmoe/scheduling/alignment-input.h"
 #include "fedmoe/scheduling/capacity-estimator.h"
 #include "fedmoe/scheduling/expert-usage-tracker.h"
-#include "fedmoe/learning/federated-moe.h"
 #include "fedmoe/scheduling/fitness-tracker.h"
 
 #include <cstdint>
@@ -71,6 +70,17 @@ struct FedMoeCompletion
 
 /**
  * \ingroup fedmoe-federation
+ * \brief Whether a HELLO's announcement was recorded, and if not, why.
+ */
+struct FedMoeAdmission
+{
+    bool admitted{true};   //!< recorded
+    bool malformed{false}; //!< refused for its content (else: for who sent it, or when)
+    std::string detail;    //!< what exactly, when refused
+};
+
+/**
+ * \ingroup fedmoe-federation
  * \brief The server's knowledge of its clients, and the scheduler's input from it.
  *
  * Clients announce themselves (Announce) and come and go (SetConnected); the
@@ -91,6 +101,21 @@ class FedMoeClientScoreboard
      */
     void Announce(uint32_t client, const std::string& tier,
                   const fedmoe::scheduling::CapacityProfile& capacity);
+
+    /**
+     * \brief Check a HELLO's announcement and record it (Announce) if it is
+     *        acceptable: a valid capacity (cores below 1 count as 1; the
+     *        availability is the client's own business and counts as 1), an id
+     *        below maxClients, and, once the first round has started, one of
+     *        the clients that took part from the start.
+     * \param client the id it claims
+     * \param tier its tier's name
+     * \param capacity what it announces
+     * \param maxClients ids allowed: 0..maxClients-1
+     * \return whether it was recorded, and if not, why
+     */
+    FedMoeAdmission Admit(uint32_t client, const std::string& tier,
+                          fedmoe::scheduling::CapacityProfile capacity, uint32_t maxClients);
 
     /**
      * \brief Mark an announced client (dis)connected.

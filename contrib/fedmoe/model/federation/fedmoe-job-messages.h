@@ -8,7 +8,6 @@
 #define FEDMOE_JOB_MESSAGES_H
 
 #include "fedmoe-payload.h"
-
 #include "fedmoe/learning/federated-moe.h"
 
 #include <cstdint>

@@ -14,61 +14,12 @@
 #ifndef FEDMOE_LEARNING_OPTIONS_H
 #define FEDMOE_LEARNING_OPTIONS_H
 
+#include "fedmoe-options-object.h"
 #include "fedmoe/learning/federated-moe.h"
-#include "ns3/object.h"
 #include "fedmoe/learning/partitioner.h"
 
 namespace ns3
 {
-
-/**
- * \ingroup fedmoe-federation
- * \brief Attribute accessors of the fields of an option struct.
- * \tparam Options the learning core's option struct
- */
-template<typename Options>
-class FedMoeOptionsObject : public Object
-{
-  public:
-    /** \return the options, as the attributes set them */
-    const Options& GetOptions() const
-    {
-        return m_options;
-    }
-
-    /** \param options the new options (all attributes at once) */
-    void SetOptions(const Options& options)
-    {
-        m_options = options;
-    }
-
-  protected:
-    /**
-     * \brief Setter of a field (an attribute accessor).
-     * \tparam T the field's type
-     * \tparam F the field
-     * \param value its new value
-     */
-    template<typename T, T Options::*F>
-    void Set(T value)
-    {
-        m_options.*F = value;
-    }
-
-    /**
-     * \brief Getter of a field (an attribute accessor).
-     * \tparam T the field's type
-     * \tparam F the field
-     * \return its value
-     */
-    template<typename T, T Options::*F>
-    T Get() const
-    {
-        return m_options.*F;
-    }
-
-    Options m_options; //!< the fields the attributes set
-};
 
 /**
  * \ingroup fedmoe-federation

@@ -7,7 +7,6 @@
 
 #include "fedmoe-job-messages.h"
 #include "fedmoe-wall-timer.h"
-
 #include "fedmoe/scheduling/capacity-estimator.h"
 #include "fedmoe/scheduling/participation-selector.h"
 
@@ -104,6 +103,12 @@ const FedMoeRoundSettings&
 FedMoeRoundCoordinator::GetSettings() const
 {
     return m_settings;
+}
+
+const fedmoe::learning::FederatedMoe&
+FedMoeRoundCoordinator::GetModel() const
+{
+    return *m_model;
 }
 
 void
@@ -286,6 +291,34 @@ FedMoeRoundCoordinator::Accept(const learning::TrainResult& update, double elaps
     pending.received = true;
     pending.elapsedS = elapsedS;
     m_updates.push_back(update);
+    return check;
+}
+
+FedMoeUpdateCheck
+FedMoeRoundCoordinator::Receive(uint32_t round, uint32_t client, const FedMoeBytes& payload,
+                                double elapsedS, learning::TrainResult& accepted)
+{
+    FedMoeUpdateCheck check = Expect(round, client);
+    if (!check.Ok())
+    {
+        return check;
+    }
+    FedMoeUpdate update;
+    std::string error;
+    {
+        FedMoeWallTimer timer(m_wallEncoding);
+        error = FedMoePayload::Decode(payload, update);
+    }
+    if (!error.empty())
+    {
+        return Refuse(FedMoeUpdateCheck::MALFORMED, error);
+    }
+    learning::TrainResult result = FedMoeJobMessages::FromUpdate(client, update);
+    check = Accept(result, elapsedS);
+    if (check.Ok())
+    {
+        accepted = std::move(result);
+    }
     return check;
 }
 

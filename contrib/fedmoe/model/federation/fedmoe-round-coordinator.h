@@ -12,9 +12,8 @@
 #include "fedmoe-client-scoreboard.h"
 #include "fedmoe-payload.h"
 #include "fedmoe-recorder.h"
-
-#include "fedmoe/scheduling/alignment-input.h"
 #include "fedmoe/learning/federated-moe.h"
+#include "fedmoe/scheduling/alignment-input.h"
 
 #include <chrono>
 #include <cstdint>
@@ -149,6 +148,9 @@ class FedMoeRoundCoordinator
     /** \return the settings */
     const FedMoeRoundSettings& GetSettings() const;
 
+    /** \return the model the rounds train */
+    const fedmoe::learning::FederatedMoe& GetModel() const;
+
     /**
      * \brief Fix the client population (ids 0..max(expected, largest announced)
      *        take part) and create the scores; before the first Plan.
@@ -188,6 +190,19 @@ class FedMoeRoundCoordinator
      * \return ACCEPTED, or why it is refused (then nothing changes)
      */
     FedMoeUpdateCheck Accept(const fedmoe::learning::TrainResult& update, double elapsedS);
+
+    /**
+     * \brief Receive an UPDATE's payload: Expect, then decode (only what is
+     *        wanted is decoded), then Accept.
+     * \param round the round it names
+     * \param client its sender
+     * \param payload its payload bytes
+     * \param elapsedS time from the round's start to its arrival, s
+     * \param[out] accepted what it decoded to, when ACCEPTED
+     * \return ACCEPTED, or why it is refused (bad bytes: MALFORMED)
+     */
+    FedMoeUpdateCheck Receive(uint32_t round, uint32_t client, const FedMoeBytes& payload,
+                              double elapsedS, fedmoe::learning::TrainResult& accepted);
 
     /** \return whether every participant with work has an accepted update */
     bool AllArrived() const;

@@ -7,6 +7,7 @@
 #include "fedmoe-server-application.h"
 
 #include "fedmoe-job-messages.h"
+#include "fedmoe-run-summary.h"
 #include "fedmoe-tcp-server-transport.h"
 #include "fedmoe-wall-timer.h"
 
@@ -47,84 +48,32 @@ DrawSeed(Ptr<UniformRandomVariable> rng)
     return (hi << 32) | lo;
 }
 
-/// The scoreboard's copy of an estimate.
-FedMoeLinkObservation
-ToObservation(const FedMoeChannelEstimate& e)
-{
-    FedMoeLinkObservation o;
-    o.goodputBps = e.goodputBps;
-    o.rttS = e.rtt.GetSeconds();
-    o.snrDb = e.snrDb;
-    o.transferSamples = e.transferSamples;
-    o.rttSamples = e.rttSamples;
-    o.snrSamples = e.snrSamples;
-    o.observedAtS = Simulator::Now().GetSeconds();
-    return o;
-}
-
 } // namespace
 
 TypeId
 FedMoeServerApplication::GetTypeId()
 {
     using S = FedMoeServerApplication;
-    using R = FedMoeRoundSettings;
-    static const FedMoeRoundSettings d; // the defaults, in one place
     static TypeId tid
         = TypeId("ns3::FedMoeServerApplication")
               .SetParent<Application>()
               .SetGroupName("FedMoe")
               .AddConstructor<FedMoeServerApplication>()
-              .AddAttribute("Rounds", "Federated rounds to run.", UintegerValue(d.rounds),
-                            MakeUintegerAccessor(&S::Set<uint32_t, &R::rounds>,
-                                                 &S::Get<uint32_t, &R::rounds>),
-                            MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("Policy",
                             "The alignment policy (null: channel-aware with default attributes).",
                             PointerValue(), MakePointerAccessor(&S::m_policy),
                             MakePointerChecker<FedMoeAlignmentPolicy>())
+              .AddAttribute("RoundOptions",
+                            "Rounds, participation, local steps, target, alignment constraints "
+                            "and score smoothing (null: a FedMoeRoundOptions with its "
+                            "attributes' defaults).",
+                            PointerValue(), MakePointerAccessor(&S::m_roundOptions),
+                            MakePointerChecker<FedMoeRoundOptions>())
               .AddAttribute("RoundDeadline",
                             "Time from a round's start by which UPDATEs must have arrived; "
                             "later ones are dropped.",
                             TimeValue(Seconds(60)), MakeTimeAccessor(&S::m_deadline),
                             MakeTimeChecker(MilliSeconds(1)))
-              .AddAttribute("Participation",
-                            "Share of the connected clients picked each round, in (0, 1].",
-                            DoubleValue(d.participation),
-                            MakeDoubleAccessor(&S::Set<double, &R::participation>,
-                                               &S::Get<double, &R::participation>),
-                            MakeDoubleChecker<double>(1e-9, 1.0))
-              .AddAttribute("MinParticipants",
-                            "Fewest participants per round (when that many are connected).",
-                            UintegerValue(d.minParticipants),
-                            MakeUintegerAccessor(&S::Set<uint32_t, &R::minParticipants>,
-                                                 &S::Get<uint32_t, &R::minParticipants>),
-                            MakeUintegerChecker<uint32_t>(1))
-              .AddAttribute("LocalSteps",
-                            "Local optimisation steps (batches) per client and round.",
-                            UintegerValue(d.localSteps),
-                            MakeUintegerAccessor(&S::Set<uint32_t, &R::localSteps>,
-                                                 &S::Get<uint32_t, &R::localSteps>),
-                            MakeUintegerChecker<uint32_t>(1))
-              .AddAttribute("EvaluationInterval",
-                            "Evaluate the global model every this many rounds (and after the "
-                            "last).",
-                            UintegerValue(d.evaluationInterval),
-                            MakeUintegerAccessor(&S::Set<uint32_t, &R::evaluationInterval>,
-                                                 &S::Get<uint32_t, &R::evaluationInterval>),
-                            MakeUintegerChecker<uint32_t>(1))
-              .AddAttribute("TargetAccuracy",
-                            "Test accuracy whose first crossing is recorded (rounds_to_target, "
-                            "time_to_target_s), in [0, 1]; 0: none.",
-                            DoubleValue(d.targetAccuracy),
-                            MakeDoubleAccessor(&S::Set<double, &R::targetAccuracy>,
-                                               &S::Get<double, &R::targetAccuracy>),
-                            MakeDoubleChecker<double>(0.0, 1.0))
-              .AddAttribute("StopAtTarget", "End the run when TargetAccuracy is reached.",
-                            BooleanValue(d.stopAtTarget),
-                            MakeBooleanAccessor(&S::Set<bool, &R::stopAtTarget>,
-                                                &S::Get<bool, &R::stopAtTarget>),
-                            MakeBooleanChecker())
               .AddAttribute("OutputDirectory",
                             "Where rounds.csv, assignments.csv, clients.csv and summary.json go "
                             "(empty: no files); read by FedMoeHelper, which connects the records.",
@@ -137,65 +86,6 @@ FedMoeServerApplication::GetTypeId()
                             "attributes' defaults).",
                             PointerValue(), MakePointerAccessor(&S::m_aggregation),
                             MakePointerChecker<FedMoeAggregation>())
-              .AddAttribute("MaxExpertsPerClient",
-                            "Most experts a client trains per round (0: its memory decides).",
-                            UintegerValue(d.maxExpertsPerClient),
-                            MakeUintegerAccessor(&S::Set<uint32_t, &R::maxExpertsPerClient>,
-                                                 &S::Get<uint32_t, &R::maxExpertsPerClient>),
-                            MakeUintegerChecker<uint32_t>())
-              .AddAttribute("MinTrainersPerExpert",
-                            "Trainers each expert should get when capacity allows.",
-                            UintegerValue(d.minTrainersPerExpert),
-                            MakeUintegerAccessor(&S::Set<uint32_t, &R::minTrainersPerExpert>,
-                                                 &S::Get<uint32_t, &R::minTrainersPerExpert>),
-                            MakeUintegerChecker<uint32_t>())
-              .AddAttribute("MaxTrainersPerExpert", "Most trainers per expert (0: unlimited).",
-                            UintegerValue(d.maxTrainersPerExpert),
-                            MakeUintegerAccessor(&S::Set<uint32_t, &R::maxTrainersPerExpert>,
-                                                 &S::Get<uint32_t, &R::maxTrainersPerExpert>),
-                            MakeUintegerChecker<uint32_t>())
-              .AddAttribute(
-                  "FitnessSmoothing", "EMA weight of a new fitness reward, (0, 1].",
-                  DoubleValue(d.fitness.smoothing),
-                  MakeDoubleAccessor(&S::SetIn<sched::FitnessParameters, double, &R::fitness,
-                                               &sched::FitnessParameters::smoothing>,
-                                     &S::GetIn<sched::FitnessParameters, double, &R::fitness,
-                                               &sched::FitnessParameters::smoothing>),
-                  MakeDoubleChecker<double>(0.0, 1.0))
-              .AddAttribute(
-                  "FitnessDecay",
-                  "Share of the gap to the prior an untrained pair closes per round.",
-                  DoubleValue(d.fitness.decay),
-                  MakeDoubleAccessor(&S::SetIn<sched::FitnessParameters, double, &R::fitness,
-                                               &sched::FitnessParameters::decay>,
-                                     &S::GetIn<sched::FitnessParameters, double, &R::fitness,
-                                               &sched::FitnessParameters::decay>),
-                  MakeDoubleChecker<double>(0.0, 1.0))
-              .AddAttribute(
-                  "FitnessLossWeight",
-                  "Weight of the loss term in the fitness reward (the rest is the "
-                  "routing share), [0, 1].",
-                  DoubleValue(d.fitness.lossWeight),
-                  MakeDoubleAccessor(&S::SetIn<sched::FitnessParameters, double, &R::fitness,
-                                               &sched::FitnessParameters::lossWeight>,
-                                     &S::GetIn<sched::FitnessParameters, double, &R::fitness,
-                                               &sched::FitnessParameters::lossWeight>),
-                  MakeDoubleChecker<double>(0.0, 1.0))
-              .AddAttribute("UsageDecay",
-                            "EMA weight of a round's load in the usage score, (0, 1] "
-                            "(the window is about 1/UsageDecay rounds).",
-                            DoubleValue(d.usage.smoothing),
-                            MakeDoubleAccessor(&S::SetIn<sched::UsageParameters, double, &R::usage,
-                                                         &sched::UsageParameters::smoothing>,
-                                               &S::GetIn<sched::UsageParameters, double, &R::usage,
-                                                         &sched::UsageParameters::smoothing>),
-                            MakeDoubleChecker<double>(0.0, 1.0))
-              .AddAttribute("CompletionSmoothing",
-                            "EMA weight of a round's observed/predicted time ratio per client.",
-                            DoubleValue(d.completionSmoothing),
-                            MakeDoubleAccessor(&S::Set<double, &R::completionSmoothing>,
-                                               &S::Get<double, &R::completionSmoothing>),
-                            MakeDoubleChecker<double>(1e-9, 1.0))
               .AddAttribute("Transport",
                             "How clients are reached (null: FedMoeTcpServerTransport on Port, "
                             "with MaxPayload).",
@@ -203,6 +93,11 @@ FedMoeServerApplication::GetTypeId()
                             MakePointerChecker<FedMoeServerTransport>())
               .AddAttribute("Port", "TCP port the server listens on.", UintegerValue(7100),
                             MakeUintegerAccessor(&S::m_port), MakeUintegerChecker<uint16_t>())
+              .AddAttribute("MaxClients",
+                            "Client ids a HELLO may claim: 0..MaxClients-1 (others are "
+                            "rejected; the scores hold one row per id).",
+                            UintegerValue(65536), MakeUintegerAccessor(&S::m_maxClients),
+                            MakeUintegerChecker<uint32_t>(1))
               .AddAttribute("ExpectedClients",
                             "Start the first round as soon as this many clients said HELLO "
                             "(0: wait for HelloTimeout).",
@@ -259,20 +154,15 @@ FedMoeServerApplication::FedMoeServerApplication()
     : m_deadline(Seconds(60)),
       m_maxPayload(256u << 20),
       m_port(7100),
+      m_maxClients(65536),
       m_expectedClients(0),
       m_helloTimeout(Seconds(10)),
       m_stopSimulation(true),
       m_progressEnabled(true),
-      m_uplink(CreateObject<FedMoeChannelEstimator>()),
-      m_downlink(CreateObject<FedMoeChannelEstimator>()),
       m_participantRng(CreateObject<UniformRandomVariable>()),
       m_seedRng(CreateObject<UniformRandomVariable>())
 {
     NS_LOG_FUNCTION(this);
-    m_uplink->TraceConnectWithoutContext(
-        "Updated", MakeCallback(&FedMoeServerApplication::UplinkUpdated, this));
-    m_downlink->TraceConnectWithoutContext(
-        "Updated", MakeCallback(&FedMoeServerApplication::DownlinkUpdated, this));
 }
 
 FedMoeServerApplication::~FedMoeServerApplication()
@@ -294,8 +184,6 @@ FedMoeServerApplication::DoDispose()
     m_aggregation = nullptr;
     m_executor = nullptr;
     m_coordinator.reset();
-    m_uplink = nullptr;
-    m_downlink = nullptr;
     m_participantRng = nullptr;
     m_seedRng = nullptr;
     Application::DoDispose();
@@ -316,7 +204,7 @@ FedMoeServerApplication::SetClientDistance(uint32_t client, double metres)
 Ptr<FedMoeChannelEstimator>
 FedMoeServerApplication::GetUplinkEstimator() const
 {
-    return m_uplink;
+    return m_observer.GetUplinkEstimator();
 }
 
 const FedMoeRoundCoordinator*
@@ -403,13 +291,17 @@ FedMoeServerApplication::StartApplication()
     {
         m_aggregation = CreateObject<FedMoeAggregation>();
     }
+    if (!m_roundOptions)
+    {
+        m_roundOptions = CreateObject<FedMoeRoundOptions>();
+    }
+    m_settings = m_roundOptions->GetOptions();
     m_settings.aggregation = m_aggregation->GetOptions();
-    FedMoeRoundSettings settings = m_settings;
-    settings.deadlineS = m_deadline.GetSeconds();
+    m_settings.deadlineS = m_deadline.GetSeconds();
     try
     {
         m_coordinator = std::make_unique<FedMoeRoundCoordinator>(
-            m_executor->GetModel(), settings,
+            m_executor->GetModel(), m_settings,
             [this](const sched::AlignmentInput& input)
             {
                 return m_policy->Assign(input);
@@ -454,18 +346,6 @@ FedMoeServerApplication::StopApplication()
     {
         m_transport->StopAccepting();
     }
-}
-
-void
-FedMoeServerApplication::UplinkUpdated(uint32_t client, const FedMoeChannelEstimate& estimate)
-{
-    m_scoreboard.ObserveUplink(client, ToObservation(estimate));
-}
-
-void
-FedMoeServerApplication::DownlinkUpdated(uint32_t client, const FedMoeChannelEstimate& estimate)
-{
-    m_scoreboard.ObserveDownlink(client, ToObservation(estimate));
 }
 
 void
@@ -559,31 +439,19 @@ FedMoeServerApplication::HandleHello(uint32_t link, const FedMoeMessage& message
         return;
     }
     FedMoeHello hello;
-    std::string error = FedMoePayload::Decode(message.payload, hello);
-    sched::CapacityProfile& capacity = hello.capacity;
-    capacity.cores = std::max<uint32_t>(1, capacity.cores);
-    capacity.availability = 1.0; // the server cannot know; clients model it
-    if (error.empty())
-    {
-        try
-        {
-            sched::CapacityEstimator::ValidateProfile(capacity, "HELLO");
-        }
-        catch (const std::invalid_argument& e)
-        {
-            error = e.what();
-        }
-    }
+    const std::string error = FedMoePayload::Decode(message.payload, hello);
     if (!error.empty())
     {
         Reject(round, client, FedMoeRejection::BAD_PAYLOAD, error);
         return;
     }
-    if (m_scoreboard.IsStarted() && client >= m_scoreboard.NumClients())
+    const FedMoeAdmission admission
+        = m_scoreboard.Admit(client, hello.tier, hello.capacity, m_maxClients);
+    if (!admission.admitted)
     {
-        Reject(round, client, FedMoeRejection::UNEXPECTED,
-               "HELLO from client " + std::to_string(client) + " after the first round (ids 0.."
-                   + std::to_string(m_scoreboard.NumClients() - 1) + " take part)");
+        Reject(round, client,
+               admission.malformed ? FedMoeRejection::BAD_PAYLOAD : FedMoeRejection::UNEXPECTED,
+               admission.detail);
         return;
     }
     auto old = m_clientLinks.find(client);
@@ -593,10 +461,10 @@ FedMoeServerApplication::HandleHello(uint32_t link, const FedMoeMessage& message
         // new connection replaces the old one.
         NS_LOG_INFO("client " << client << " reconnected; closing its old connection");
         Forget(old->second);
+        m_scoreboard.SetConnected(client, true);
     }
     m_links[link] = client;
     m_clientLinks[client] = link;
-    m_scoreboard.Announce(client, hello.tier, capacity);
     NS_LOG_INFO("HELLO from client " << client << " (" << hello.tier << ")");
     if (!m_started && m_expectedClients > 0 && m_scoreboard.ConnectedCount() >= m_expectedClients)
     {
@@ -630,38 +498,17 @@ FedMoeServerApplication::HandleUpdate(uint32_t link, const FedMoeMessage& messag
         return reject(FedMoeRejection::UNEXPECTED,
                       "an UPDATE for round " + std::to_string(round) + " (late: closed)");
     }
-    auto refuse = [&](const FedMoeUpdateCheck& check)
-    {
-        reject(check.verdict == FedMoeUpdateCheck::MALFORMED ? FedMoeRejection::BAD_PAYLOAD
-                                                             : FedMoeRejection::UNEXPECTED,
-               check.detail);
-    };
-    FedMoeUpdateCheck check = m_coordinator->Expect(round, client);
+    learning::TrainResult result;
+    const FedMoeUpdateCheck check = m_coordinator->Receive(
+        round, client, message.payload, (Simulator::Now() - m_roundStart).GetSeconds(), result);
     if (!check.Ok())
     {
-        return refuse(check);
-    }
-    FedMoeUpdate update;
-    std::string error;
-    {
-        FedMoeWallTimer timer(m_wallSerialisation);
-        error = FedMoePayload::Decode(message.payload, update);
-    }
-    if (!error.empty())
-    {
-        return reject(FedMoeRejection::BAD_PAYLOAD, error);
-    }
-    const learning::TrainResult result = FedMoeJobMessages::FromUpdate(client, update);
-    check = m_coordinator->Accept(result, (Simulator::Now() - m_roundStart).GetSeconds());
-    if (!check.Ok())
-    {
-        return refuse(check);
+        return reject(check.verdict == FedMoeUpdateCheck::MALFORMED ? FedMoeRejection::BAD_PAYLOAD
+                                                                    : FedMoeRejection::UNEXPECTED,
+                      check.detail);
     }
     const uint64_t bytes = FedMoeHeader::SERIALIZED_SIZE + message.payload.size();
-    if (transfer.IsStrictlyPositive())
-    {
-        m_uplink->RecordTransfer(client, bytes, transfer);
-    }
+    m_observer.UpdateArrived(client, bytes, transfer);
     NS_LOG_INFO("round " << round << ": UPDATE from client " << client << " (" << bytes
                          << " B, upload " << transfer.As(Time::S) << ")");
     m_updateReceived(round, client, message.payload, result);
@@ -675,15 +522,9 @@ FedMoeServerApplication::HandleUpdate(uint32_t link, const FedMoeMessage& messag
 void
 FedMoeServerApplication::AssignDelivered(uint32_t round, uint32_t client)
 {
-    auto a = m_assigns.find(client);
-    if (!RoundOpen() || round != m_coordinator->GetRound() || a == m_assigns.end())
+    if (RoundOpen() && round == m_coordinator->GetRound())
     {
-        return;
-    }
-    const Time duration = Simulator::Now() - a->second.queued;
-    if (duration.IsStrictlyPositive())
-    {
-        m_downlink->RecordTransfer(client, a->second.bytes, duration);
+        m_observer.AssignDelivered(client);
     }
 }
 
@@ -724,7 +565,7 @@ FedMoeServerApplication::StartRound()
         return;
     }
     m_roundStart = Simulator::Now();
-    m_assigns.clear();
+    m_observer.StartRound();
     m_roundBytesDown = 0;
     m_roundBytesUp = 0;
     m_transport->RestartRttWindow();
@@ -757,7 +598,7 @@ FedMoeServerApplication::StartRound()
             packet = FedMoeMessageFramer::Encode(FedMoeMessageType::ASSIGN, plan.round, client,
                                                  payload);
         }
-        m_assigns[client] = {Simulator::Now(), packet->GetSize()};
+        m_observer.AssignQueued(client, packet->GetSize());
         m_roundBytesDown += packet->GetSize();
         auto link = m_clientLinks.find(client);
         if (link != m_clientLinks.end())
@@ -810,7 +651,7 @@ FedMoeServerApplication::CloseRound()
         auto it = m_links.find(link);
         if (it != m_links.end())
         {
-            m_uplink->RecordRtt(it->second, rtt);
+            m_observer.RecordRtt(it->second, rtt);
         }
     }
     m_executor->EndRound(round);
@@ -828,28 +669,12 @@ FedMoeServerApplication::CloseRound()
 std::string
 FedMoeServerApplication::SummaryJson() const
 {
-    const FedMoeRoundCoordinator* c = m_coordinator.get();
-    const double accuracy = GetFinalAccuracy();
-    const uint32_t toTarget = c ? c->GetRoundsToTarget() : 0;
-    const uint64_t down = c ? c->GetBytesDown() : 0;
-    const uint64_t up = c ? c->GetBytesUp() : 0;
-    nlohmann::json j;
+    nlohmann::json j = FedMoeRunSummary(m_settings, m_coordinator.get());
     j["policy"] = m_policy ? m_policy->GetName() : "";
     j["seed"] = RngSeedManager::GetSeed();
     j["run"] = RngSeedManager::GetRun();
-    j["rounds"] = GetRoundsCompleted();
-    j["rounds_planned"] = m_settings.rounds;
-    j["final_accuracy"] = std::isfinite(accuracy) ? nlohmann::json(accuracy) : nlohmann::json();
-    j["target_accuracy"] = m_settings.targetAccuracy;
-    j["rounds_to_target"] = toTarget > 0 ? nlohmann::json(toTarget) : nlohmann::json();
-    j["time_to_target_s"] = toTarget > 0 ? nlohmann::json(c->GetTimeToTargetS()) : nlohmann::json();
-    j["bytes_down"] = down;
-    j["bytes_up"] = up;
-    j["bytes_total"] = down + up;
     j["sim_time_s"] = Simulator::Now().GetSeconds();
-    j["wall_time_s"] = c ? c->GetWallSeconds() : 0.0;
     j["clients_connected"] = m_scoreboard.AnnouncedCount();
-    j["dropped"] = GetDroppedCount();
     j["rejected_messages"] = m_rejected;
     if (m_executor)
     {
@@ -857,30 +682,6 @@ FedMoeServerApplication::SummaryJson() const
         j["jobs_precomputed"] = m_executor->GetPrecomputedCount();
         j["jobs_trained_on_demand"] = m_executor->GetTrainedOnDemandCount();
         j["jobs_discarded"] = m_executor->GetDiscardedCount();
-    }
-    j["round_deadline_s"] = m_deadline.GetSeconds();
-    j["local_steps"] = m_settings.localSteps;
-    j["aggregation_gate"] = m_settings.aggregation.gate;
-    const learning::AggregationOptions& a = m_settings.aggregation;
-    j["aggregation_rule"] = a.rule;
-    j["trim_fraction"] = a.trimFraction;
-    j["server_optimizer"] = a.serverOptimizer;
-    j["server_learning_rate"] = a.serverLearningRate;
-    j["server_momentum"] = a.serverMomentum;
-    if (m_executor && m_executor->GetModel())
-    {
-        const learning::ModelOptions& m = m_executor->GetModel()->GetModelOptions();
-        const learning::TrainOptions& t = m_executor->GetModel()->GetTrainOptions();
-        j["dataset"] = m.dataset;
-        j["experts"] = m.experts;
-        j["top_k"] = m.topK;
-        j["hidden"] = m.hidden;
-        j["expert_kind"] = m.expertKind;
-        j["precision"] = m.precision;
-        j["model_seed"] = m.seed;
-        j["optimizer"] = t.optimizer;
-        j["learning_rate"] = t.learningRate;
-        j["align_loss_weight"] = t.alignLossWeight;
     }
     return j.dump();
 }

@@ -11,16 +11,18 @@
 #include "fedmoe-alignment-policy.h"
 #include "fedmoe-client-scoreboard.h"
 #include "fedmoe-learning-options.h"
+#include "fedmoe-link-observer.h"
 #include "fedmoe-message-framer.h"
 #include "fedmoe-payload.h"
 #include "fedmoe-recorder.h"
 #include "fedmoe-round-coordinator.h"
+#include "fedmoe-round-options.h"
 #include "fedmoe-server-transport.h"
 #include "fedmoe-training-executor.h"
 
 #include "ns3/application.h"
-#include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/event-id.h"
+#include "ns3/fedmoe-channel-estimator.h"
 #include "ns3/nstime.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/traced-callback.h"
@@ -181,13 +183,6 @@ class FedMoeServerApplication : public Application
     void DoDispose() override;
 
   private:
-    /// An ASSIGN of the open round on its way.
-    struct AssignInFlight
-    {
-        Time queued;       //!< when it was queued
-        uint64_t bytes{0}; //!< its size
-    };
-
     void StartApplication() override;
     void StopApplication() override;
 
@@ -198,8 +193,6 @@ class FedMoeServerApplication : public Application
     void HandleHello(uint32_t link, const FedMoeMessage& message);
     void HandleUpdate(uint32_t link, const FedMoeMessage& message, Time transfer);
     void AssignDelivered(uint32_t round, uint32_t client);
-    void UplinkUpdated(uint32_t client, const FedMoeChannelEstimate& estimate);
-    void DownlinkUpdated(uint32_t client, const FedMoeChannelEstimate& estimate);
     void Reject(uint32_t round, uint32_t client, FedMoeRejection reason, const std::string& detail);
     void Forget(uint32_t link);
 
@@ -211,67 +204,16 @@ class FedMoeServerApplication : public Application
     void Fail(const std::string& error);
     std::string SummaryJson() const;
 
-    /**
-     * \brief Attribute accessors of a field of m_settings.
-     * \tparam T the field's type
-     * \tparam F the field
-     * \param value its new value
-     */
-    template<typename T, T FedMoeRoundSettings::*F>
-    void Set(T value)
-    {
-        m_settings.*F = value;
-    }
-
-    /**
-     * \brief Attribute accessors of a field of m_settings.
-     * \tparam T the field's type
-     * \tparam F the field
-     * \return its value
-     */
-    template<typename T, T FedMoeRoundSettings::*F>
-    T Get() const
-    {
-        return m_settings.*F;
-    }
-
-    /**
-     * \brief Attribute accessors of a field of a part of m_settings.
-     * \tparam P the part's type
-     * \tparam T the field's type
-     * \tparam Part the part (aggregation, fitness, usage)
-     * \tparam F the field
-     * \param value its new value
-     */
-    template<typename P, typename T, P FedMoeRoundSettings::*Part, T P::*F>
-    void SetIn(T value)
-    {
-        (m_settings.*Part).*F = value;
-    }
-
-    /**
-     * \brief Attribute accessors of a field of a part of m_settings.
-     * \tparam P the part's type
-     * \tparam T the field's type
-     * \tparam Part the part (aggregation, fitness, usage)
-     * \tparam F the field
-     * \return its value
-     */
-    template<typename P, typename T, P FedMoeRoundSettings::*Part, T P::*F>
-    T GetIn() const
-    {
-        return (m_settings.*Part).*F;
-    }
-
-    // Attributes: the coordinator's settings (all but the deadline) ...
-    FedMoeRoundSettings m_settings; //!< Rounds, Participation, ..., CompletionSmoothing
-    Time m_deadline;                //!< RoundDeadline (an event here, seconds there)
+    // Attributes: the round's ...
+    Ptr<FedMoeRoundOptions> m_roundOptions; //!< the coordinator's settings (copied at the start)
+    Time m_deadline;                        //!< RoundDeadline (an event here, seconds there)
     // ... the protocol's ...
     Ptr<FedMoeAlignmentPolicy> m_policy;    //!< assignment policy
     Ptr<FedMoeAggregation> m_aggregation;   //!< merging (copied into m_settings at the start)
     Ptr<FedMoeServerTransport> m_transport; //!< how clients are reached
     uint32_t m_maxPayload;                  //!< framer limit
     uint16_t m_port;                        //!< listening port
+    uint32_t m_maxClients;                  //!< ids 0..m_maxClients-1
     uint32_t m_expectedClients;             //!< start when this many said HELLO (0: wait)
     Time m_helloTimeout;                    //!< start anyway after this
     bool m_stopSimulation;                  //!< Simulator::Stop at the end
@@ -280,16 +222,15 @@ class FedMoeServerApplication : public Application
     bool m_progressEnabled; //!< progress lines on stderr
 
     // State
-    Ptr<FedMoeTrainingExecutor> m_executor;                //!< training
-    Ptr<FedMoeChannelEstimator> m_uplink;                        //!< UPDATE transfers, RTT, SNR
-    Ptr<FedMoeChannelEstimator> m_downlink;                      //!< ASSIGN transfers
-    Ptr<UniformRandomVariable> m_participantRng;           //!< participant draws
-    Ptr<UniformRandomVariable> m_seedRng;                  //!< job seeds
-    FedMoeClientScoreboard m_scoreboard;                   //!< what is known of the clients
+    FedMoeRoundSettings m_settings;              //!< RoundOptions + Aggregation + deadline
+    Ptr<FedMoeTrainingExecutor> m_executor;      //!< training
+    Ptr<UniformRandomVariable> m_participantRng; //!< participant draws
+    Ptr<UniformRandomVariable> m_seedRng;        //!< job seeds
+    FedMoeClientScoreboard m_scoreboard;         //!< what is known of the clients
+    FedMoeLinkObserver m_observer{m_scoreboard}; //!< transfers, RTT, SNR -> scoreboard
     std::unique_ptr<FedMoeRoundCoordinator> m_coordinator; //!< the rounds
     std::map<uint32_t, uint32_t> m_links;                  //!< link -> client (after HELLO)
     std::map<uint32_t, uint32_t> m_clientLinks;            //!< client -> its link
-    std::map<uint32_t, AssignInFlight> m_assigns;          //!< ASSIGNs of the open round
     EventId m_startEvent;                                  //!< first round
     EventId m_deadlineEvent;                               //!< deadline of the open round
     bool m_started{false};                                 //!< first round started

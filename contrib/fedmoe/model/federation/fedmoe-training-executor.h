@@ -11,8 +11,8 @@
 #define FEDMOE_TRAINING_EXECUTOR_H
 
 #include "fedmoe-payload.h"
-
 #include "fedmoe/learning/federated-moe.h"
+
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"
 

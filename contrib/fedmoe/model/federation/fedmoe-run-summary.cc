@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * FedMoeRunSummary: summary.json's fields that the rounds and the model give.
+ */
+
+#include "fedmoe-run-summary.h"
+
+#include <cmath>
+
+namespace ns3
+{
+
+namespace
+{
+
+/** \return value as JSON, or null when it is not a finite number */
+nlohmann::json
+NumberOrNull(double value)
+{
+    return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json();
+}
+
+} // namespace
+
+nlohmann::json
+FedMoeRunSummary(const FedMoeRoundSettings& settings, const FedMoeRoundCoordinator* coordinator)
+{
+    const FedMoeRoundCoordinator* c = coordinator;
+    const uint32_t toTarget = c ? c->GetRoundsToTarget() : 0;
+    const uint64_t down = c ? c->GetBytesDown() : 0;
+    const uint64_t up = c ? c->GetBytesUp() : 0;
+    nlohmann::json j;
+    j["rounds"] = c ? c->GetRecords().size() : 0;
+    j["rounds_planned"] = settings.rounds;
+    j["final_accuracy"] = NumberOrNull(c ? c->GetFinalAccuracy() : NAN);
+    j["target_accuracy"] = settings.targetAccuracy;
+    j["rounds_to_target"] = toTarget > 0 ? nlohmann::json(toTarget) : nlohmann::json();
+    j["time_to_target_s"] = toTarget > 0 ? nlohmann::json(c->GetTimeToTargetS()) : nlohmann::json();
+    j["bytes_down"] = down;
+    j["bytes_up"] = up;
+    j["bytes_total"] = down + up;
+    j["wall_time_s"] = c ? c->GetWallSeconds() : 0.0;
+    j["dropped"] = c ? c->GetDroppedCount() : 0;
+    j["round_deadline_s"] = settings.deadlineS;
+    j["local_steps"] = settings.localSteps;
+    const fedmoe::learning::AggregationOptions& a = settings.aggregation;
+    j["aggregation_gate"] = a.gate;
+    j["aggregation_rule"] = a.rule;
+    j["trim_fraction"] = a.trimFraction;
+    j["server_optimizer"] = a.serverOptimizer;
+    j["server_learning_rate"] = a.serverLearningRate;
+    j["server_momentum"] = a.serverMomentum;
+    if (c)
+    {
+        const fedmoe::learning::ModelOptions& m = c->GetModel().GetModelOptions();
+        const fedmoe::learning::TrainOptions& t = c->GetModel().GetTrainOptions();
+        j["dataset"] = m.dataset;
+        j["experts"] = m.experts;
+        j["top_k"] = m.topK;
+        j["hidden"] = m.hidden;
+        j["expert_kind"] = m.expertKind;
+        j["precision"] = m.precision;
+        j["model_seed"] = m.seed;
+        j["optimizer"] = t.optimizer;
+        j["learning_rate"] = t.learningRate;
+        j["align_loss_weight"] = t.alignLossWeight;
+    }
+    return j;
+}
+
+} // namespace ns3

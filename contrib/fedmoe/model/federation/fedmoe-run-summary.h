@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * FedMoeRunSummary: what summary.json says of a run's rounds and its model:
+ * rounds done and planned, accuracy and time to target, bytes, drops, the
+ * round, aggregation, model and training settings. Plain C++ over the round
+ * coordinator; the server application adds what only it knows (policy, ns-3
+ * seed and run, simulated time, rejected messages, the executor's counts).
+ */
+
+#ifndef FEDMOE_RUN_SUMMARY_H
+#define FEDMOE_RUN_SUMMARY_H
+
+#include "fedmoe-round-coordinator.h"
+
+#include <nlohmann/json.hpp>
+
+namespace ns3
+{
+
+/**
+ * \ingroup fedmoe-federation
+ * \brief The run's summary as far as the rounds and the model tell it.
+ * \param settings the round settings the run was started with
+ * \param coordinator the rounds (null: the run failed before its first round;
+ *        the counts are then 0 and the model's fields absent)
+ * \return a JSON object (keys as in summary.json; absent values are null)
+ */
+nlohmann::json FedMoeRunSummary(const FedMoeRoundSettings& settings,
+                                const FedMoeRoundCoordinator* coordinator);
+
+} // namespace ns3
+
+#endif // FEDMOE_RUN_SUMMARY_H
