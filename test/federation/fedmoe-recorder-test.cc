@@ -53,6 +53,7 @@ TEST(FedMoeRecorder, WritesRoundsAndAssignmentsRowByRow)
     r.bytesUp = 900;
     r.expertLoadCv = 0.5;
     r.routingEntropy = 1.75;
+    r.personalAccuracy = 0.9375;
     rec.AddRound(r);
     FedMoeRoundRecord unevaluated;
     unevaluated.round = 2;
@@ -62,9 +63,9 @@ TEST(FedMoeRecorder, WritesRoundsAndAssignmentsRowByRow)
     // Readable before Finish(): a run that dies keeps its completed rounds.
     EXPECT_EQ(Read(dir / "rounds.csv"),
               "round,sim_time_s,wall_time_s,participants,dropped,test_accuracy,test_loss,"
-              "bytes_down,bytes_up,expert_load_cv,routing_entropy\n"
-              "1,2.5,0.125,4,1,0.6875,1.25,1000,900,0.5,1.75\n"
-              "2,0,0,0,0,nan,nan,0,0,nan,nan\n");
+              "bytes_down,bytes_up,expert_load_cv,routing_entropy,personal_accuracy\n"
+              "1,2.5,0.125,4,1,0.6875,1.25,1000,900,0.5,1.75,0.9375\n"
+              "2,0,0,0,0,nan,nan,0,0,nan,nan,nan\n");
     EXPECT_EQ(Read(dir / "assignments.csv"), "round,client,expert\n1,1,1\n1,3,0\n1,3,2\n");
     EXPECT_FALSE(fs::exists(dir / "summary.json"));
 }

@@ -396,3 +396,50 @@ TEST(FedMoeRoundCoordinator, ReceiveDecodesOnlyWantedPayloadsAndRefusesBadBytes)
     EXPECT_EQ(f.coordinator->Receive(1, 0, payload, 1.2, got).detail,
               "a second UPDATE in one round");
 }
+
+TEST(FedMoeRoundCoordinator, PersonalAccuracyIsTheMeanOverClientsOfTheirBestExperts)
+{
+    Fixture f;
+    // Held-out splits outside the shards (indices 400..): client c holds out 20 samples.
+    std::vector<std::vector<int64_t>> holdouts;
+    for (uint32_t c = 0; c < 4; ++c)
+    {
+        holdouts.emplace_back();
+        for (int64_t i = 400 + c * 20; i < 420 + c * 20; ++i)
+        {
+            holdouts.back().push_back(i);
+        }
+    }
+    EXPECT_TRUE(std::isnan(f.coordinator->PersonalAccuracy())); // no splits yet
+    f.coordinator->SetHoldouts(
+        [&](uint32_t c) -> const std::vector<int64_t>&
+        {
+            return holdouts.at(c);
+        });
+    f.coordinator->Begin(4);
+    const FedMoeRoundPlan plan = f.Plan(0.0);
+    for (uint32_t c = 0; c < 4; ++c)
+    {
+        ASSERT_TRUE(f.coordinator->Accept(f.model->Train(JobOf(plan, c)), 1.0).Ok());
+    }
+    const FedMoeRoundOutcome out = f.coordinator->Close(5.0, 0, 0);
+
+    // Best experts: the ones the client trained (after one round an untrained
+    // pair still sits at the optimistic prior, above a first reward), by score.
+    double sum = 0;
+    for (uint32_t c = 0; c < 4; ++c)
+    {
+        const std::vector<uint32_t> best = f.coordinator->BestExperts(c);
+        ASSERT_EQ(best.size(), 2u); // MaxExpertsPerClient
+        const sched::FitnessTracker& fit = f.scoreboard.GetFitness();
+        EXPECT_GE(fit.Score(c, best[0]), fit.Score(c, best[1]));
+        std::vector<uint32_t> sorted = best;
+        std::sort(sorted.begin(), sorted.end());
+        std::vector<uint32_t> trained{c % kExperts, (c + 1) % kExperts};
+        std::sort(trained.begin(), trained.end());
+        EXPECT_EQ(sorted, trained) << "client " << c;
+        sum += f.model->EvaluateOn(holdouts[c], best).accuracy;
+    }
+    EXPECT_DOUBLE_EQ(out.record.personalAccuracy, sum / 4.0);
+    EXPECT_DOUBLE_EQ(f.coordinator->GetFinalPersonalAccuracy(), sum / 4.0);
+}

@@ -422,3 +422,46 @@ TEST(FedMoeRound, AFarWifiClientTakesLongerPerRoundThanANearOne)
     EXPECT_GT(records[0].goodputBps, records[1].goodputBps);
     EXPECT_GT(records[0].snrDb, records[1].snrDb);
 }
+
+TEST(FedMoeRound, HeldOutSplitsNeverTrainAndGiveThePersonalisedAccuracy)
+{
+    ScenarioOptions o;
+    o.outDir = FreshDir("personal").string();
+    Scenario s(o);
+    Ptr<FedMoeTrainingExecutor> executor = s.fed.GetExecutor();
+    for (uint32_t c = 0; c < o.clients; ++c)
+    {
+        const std::vector<int64_t>& shard = executor->GetShard(c);
+        const std::vector<int64_t>& heldOut = executor->GetHoldout(c);
+        EXPECT_EQ(shard, s.fed.GetShards()[c]);
+        EXPECT_EQ(heldOut, s.fed.GetHoldouts()[c]);
+        // The default share, 0.2, of what the partition gave the client.
+        EXPECT_EQ(heldOut.size(),
+                  static_cast<std::size_t>(std::llround(0.2 * (shard.size() + heldOut.size()))));
+        std::vector<int64_t> common;
+        std::set_intersection(shard.begin(), shard.end(), heldOut.begin(), heldOut.end(),
+                              std::back_inserter(common));
+        EXPECT_TRUE(common.empty()) << "client " << c << " trains on its held-out samples";
+    }
+    // Every job the executor trains uses the client's shard, never its split.
+    s.fed.GetServer()->TraceConnectWithoutContext(
+        "AssignSent", Callback<void, uint32_t, uint32_t, const FedMoeBytes&>(
+                          [&](uint32_t, uint32_t client, const FedMoeBytes&)
+                          {
+                              EXPECT_EQ(executor->GetShard(client), s.fed.GetShards()[client]);
+                          }));
+    s.Run();
+    ASSERT_TRUE(s.fed.GetServer()->GetError().empty()) << s.fed.GetServer()->GetError();
+    const FedMoeRoundCoordinator* c = s.fed.GetServer()->GetCoordinator();
+    ASSERT_NE(c, nullptr);
+    for (const FedMoeRoundRecord& r : c->GetRecords())
+    {
+        EXPECT_TRUE(std::isfinite(r.personalAccuracy)) << "round " << r.round;
+        EXPECT_GE(r.personalAccuracy, 0.0);
+        EXPECT_LE(r.personalAccuracy, 1.0);
+    }
+    const std::string summary = Read(fs::path(o.outDir) / "summary.json");
+    EXPECT_NE(summary.find("\"final_personal_accuracy\""), std::string::npos);
+    EXPECT_NE(Read(fs::path(o.outDir) / "rounds.csv").find(",personal_accuracy\n"),
+              std::string::npos);
+}

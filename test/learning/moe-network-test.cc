@@ -5,9 +5,12 @@
  */
 
 #include "fedmoe/learning/dataset.h"
+#include "fedmoe/learning/evaluator.h"
 #include "fedmoe/learning/moe-network.h"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 using namespace fedmoe::learning;
 
@@ -132,4 +135,42 @@ TEST(MoeNetwork, CnnExpertsOnImages)
                      2.0 * 9 * 8 * 784 + 2.0 * 9 * 8 * 16 * 196 + 2.0 * 784 * 10);
     s.channels = 3;
     EXPECT_THROW(MoeNetwork{s}, std::invalid_argument);
+}
+
+TEST(MoeNetwork, RestrictedEvaluationIsTheHandComputedAccuracyAndLoss)
+{
+    // A hand-built mixture: every weight zero, so the gate ties and each
+    // expert outputs only its last bias. Expert 1 says "class 1" (+2), expert 3
+    // says "class 3" (+1). Restricted to {1, 3}, top-2 mixes both with weight
+    // 1/2: logits (0, 1, 0, 0.5) for every sample, so the prediction is class 1.
+    MoeNetwork net(Tiny());
+    {
+        torch::NoGradGuard noGrad;
+        for (auto& p : net->parameters())
+        {
+            p.zero_();
+        }
+        net->ExpertParameters(1).back()[1] = 2.0;
+        net->ExpertParameters(3).back()[3] = 1.0;
+    }
+    const std::vector<int64_t> labels{1, 1, 1, 3, 3, 0, 2, 1, 3, 0};
+    auto x = torch::randn({10, 16});
+    auto y = torch::tensor(labels, torch::kInt64);
+
+    const Evaluation both = EvaluateRestricted(net, x, y, {1, 3}, 4);
+    EXPECT_EQ(both.samples, 10u);
+    EXPECT_DOUBLE_EQ(both.accuracy, 0.4); // four samples of class 1
+    const double logits[4] = {0.0, 1.0, 0.0, 0.5};
+    const double lse = std::log(std::exp(0.0) + std::exp(1.0) + std::exp(0.0) + std::exp(0.5));
+    double loss = 0;
+    for (int64_t l : labels)
+    {
+        loss += lse - logits[l];
+    }
+    EXPECT_NEAR(both.loss, loss / 10.0, 1e-6);
+    EXPECT_NEAR(both.routingShare[1], 0.5, 1e-6);
+    EXPECT_NEAR(both.routingShare[3], 0.5, 1e-6);
+
+    // Restricted to {3}: class 3 everywhere, three samples right.
+    EXPECT_DOUBLE_EQ(EvaluateRestricted(net, x, y, {3}).accuracy, 0.3);
 }

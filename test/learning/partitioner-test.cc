@@ -7,9 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
+using fedmoe::learning::HoldoutSplit;
 using fedmoe::learning::Partitioner;
 using fedmoe::learning::PartitionOptions;
 
@@ -122,4 +124,29 @@ TEST(Partitioner, BadInputsRejected)
     EXPECT_THROW(Partitioner::Partition(labels, 10, o), std::invalid_argument);
     o.clients = 2;
     EXPECT_THROW(Partitioner::Partition({0, 12}, 10, o), std::invalid_argument);
+}
+
+TEST(Partitioner, HoldoutSplitIsDisjointCompleteAndReproducible)
+{
+    std::vector<std::vector<int64_t>> shards{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {10, 11, 12}, {}};
+    const HoldoutSplit a = Partitioner::SplitHoldout(shards, 0.2, 7);
+    ASSERT_EQ(a.train.size(), 3u);
+    ASSERT_EQ(a.heldOut.size(), 3u);
+    // round(0.2 x 10) = 2, round(0.2 x 3) = 1, round(0) = 0.
+    EXPECT_EQ(a.heldOut[0].size(), 2u);
+    EXPECT_EQ(a.heldOut[1].size(), 1u);
+    EXPECT_TRUE(a.heldOut[2].empty());
+    for (std::size_t c = 0; c < shards.size(); ++c)
+    {
+        std::vector<int64_t> both = a.train[c];
+        both.insert(both.end(), a.heldOut[c].begin(), a.heldOut[c].end());
+        std::sort(both.begin(), both.end());
+        EXPECT_EQ(both, shards[c]) << "client " << c; // every sample once: disjoint, complete
+        EXPECT_TRUE(std::is_sorted(a.train[c].begin(), a.train[c].end()));
+    }
+    const HoldoutSplit again = Partitioner::SplitHoldout(shards, 0.2, 7);
+    EXPECT_EQ(again.heldOut, a.heldOut);
+    EXPECT_EQ(Partitioner::SplitHoldout(shards, 0.0, 7).train, shards);
+    EXPECT_THROW(Partitioner::SplitHoldout(shards, 1.0, 7), std::invalid_argument);
+    EXPECT_THROW(Partitioner::SplitHoldout(shards, -0.1, 7), std::invalid_argument);
 }

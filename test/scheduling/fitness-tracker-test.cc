@@ -191,3 +191,17 @@ TEST(FitnessTracker, BadParametersAndFeedbackAreClearErrors)
     EXPECT_THROW(tracker.Record(1, 0, {0.1, 0.5}), std::out_of_range);
     EXPECT_THROW(tracker.Score(0, 1), std::out_of_range);
 }
+
+TEST(FitnessTracker, CountsTheRoundsEachPairWasTrained)
+{
+    FitnessTracker t(2, 3);
+    t.Record(0, 1, {0.5, 0.5});
+    t.EndRound();
+    t.Record(0, 1, {0.5, 0.5});
+    t.Record(1, 2, {0.5, 0.5});
+    t.EndRound();
+    t.EndRound();
+    EXPECT_EQ(t.TrainedRounds(0, 1), 2u);
+    EXPECT_EQ(t.TrainedRounds(1, 2), 1u);
+    EXPECT_EQ(t.TrainedRounds(0, 0), 0u);
+}

@@ -200,6 +200,12 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
     m_partitionOptions.clients = clients.GetN();
     const std::vector<int64_t> labels = model->TrainLabels();
     m_shards = learning::Partitioner::Partition(labels, model->Classes(), m_partitionOptions);
+    // Each client keeps a held-out split of its own shard: it never trains
+    // (the executor trains on the rest) and measures the personalised accuracy.
+    learning::HoldoutSplit split = learning::Partitioner::SplitHoldout(
+        m_shards, m_partitionOptions.holdoutFraction, m_partitionOptions.seed);
+    m_shards = std::move(split.train);
+    m_holdouts = std::move(split.heldOut);
     const ShardSkew skew = MeasureSkew(labels, model->Classes(), m_shards);
     m_shardSizeCv = skew.sizeCv;
     m_shardLabelTv = skew.labelTv;
@@ -210,6 +216,7 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
     for (uint32_t i = 0; i < clients.GetN(); ++i)
     {
         m_executor->RegisterShard(i, m_shards[i]);
+        m_executor->RegisterHoldout(i, m_holdouts[i]);
     }
 
     ApplicationContainer apps;
@@ -406,6 +413,12 @@ const learning::TrainOptions&
 FedMoeHelper::GetTrainOptions() const
 {
     return m_trainOptions;
+}
+
+const std::vector<std::vector<int64_t>>&
+FedMoeHelper::GetHoldouts() const
+{
+    return m_holdouts;
 }
 
 } // namespace ns3

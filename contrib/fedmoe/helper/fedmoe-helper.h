@@ -169,8 +169,10 @@ class FedMoeHelper
     Ptr<FedMoeClientApplication> GetClient(uint32_t i) const;
     /** \return the number of client applications installed */
     uint32_t GetNClients() const;
-    /** \return the shards, one per client */
+    /** \return the shards that train, one per client */
     const std::vector<std::vector<int64_t>>& GetShards() const;
+    /** \return the held-out splits, one per client (disjoint from the shards) */
+    const std::vector<std::vector<int64_t>>& GetHoldouts() const;
     /** \return the model options */
     const fedmoe::learning::ModelOptions& GetModelOptions() const;
     /** \return the training options */
@@ -192,7 +194,8 @@ class FedMoeHelper
     Time m_clientStagger;            //!< gap between two client starts
     bool m_staggerSet{false};        //!< SetClientStartTime() was called
     std::shared_ptr<fedmoe::learning::FederatedMoe> m_model; //!< built by Install
-    std::vector<std::vector<int64_t>> m_shards;              //!< per client
+    std::vector<std::vector<int64_t>> m_shards;              //!< per client: trains
+    std::vector<std::vector<int64_t>> m_holdouts;            //!< per client: held out
     double m_shardSizeCv{0};  //!< CV of the shard sizes (summary.json: shard_size_cv)
     double m_shardLabelTv{0}; //!< mean label-mix distance from the set's (shard_label_tv)
     Ptr<FedMoeTrainingExecutor> m_executor;              //!< built by Install

@@ -102,6 +102,7 @@ FedMoeScenario::Aliases()
         {"partition", partition + "Scheme", "iid, classes, dirichlet or quantity", "classes"},
         {"classesPerClient", partition + "ClassesPerClient", "at least 1", ""},
         {"alpha", partition + "Alpha", "allowed > 0", ""},
+        {"holdout", partition + "HoldoutFraction", "allowed [0, 0.99]", ""},
         {"gateAggregation", aggregation + "Gate", "all or assigned", "assigned"},
         {"aggregationRule", aggregation + "Rule", "mean, median or trimmed-mean", ""},
         {"trimFraction", aggregation + "TrimFraction", "allowed [0, 0.5)", ""},

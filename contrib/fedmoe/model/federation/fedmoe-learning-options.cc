@@ -178,6 +178,13 @@ FedMoePartition::GetTypeId()
                   DoubleValue(d.alpha),
                   MakeDoubleAccessor(&S::Set<double, &O::alpha>, &S::Get<double, &O::alpha>),
                   MakeDoubleChecker<double>(0.0))
+              .AddAttribute("HoldoutFraction",
+                            "Share of each client's shard held out from training, on which "
+                            "the personalised accuracy is measured, in [0, 1).",
+                            DoubleValue(d.holdoutFraction),
+                            MakeDoubleAccessor(&S::Set<double, &O::holdoutFraction>,
+                                               &S::Get<double, &O::holdoutFraction>),
+                            MakeDoubleChecker<double>(0.0, 0.99))
               .AddAttribute(
                   "Seed", "Seed of the split (same seed, same shards).", UintegerValue(d.seed),
                   MakeUintegerAccessor(&S::Set<uint64_t, &O::seed>, &S::Get<uint64_t, &O::seed>),

@@ -47,7 +47,7 @@ FedMoeRecorder::FedMoeRecorder(const std::string& outDir)
     }
     Open(m_rounds, m_outDir + "/rounds.csv",
          "round,sim_time_s,wall_time_s,participants,dropped,test_accuracy,test_loss,"
-         "bytes_down,bytes_up,expert_load_cv,routing_entropy");
+         "bytes_down,bytes_up,expert_load_cv,routing_entropy,personal_accuracy");
     Open(m_assignments, m_outDir + "/assignments.csv", "round,client,expert");
 }
 
@@ -76,7 +76,8 @@ FedMoeRecorder::AddRound(const FedMoeRoundRecord& r)
     m_rounds << r.round << ',' << Format(r.simTimeS) << ',' << Format(r.wallTimeS) << ','
              << r.participants << ',' << r.dropped << ',' << Format(r.testAccuracy) << ','
              << Format(r.testLoss) << ',' << r.bytesDown << ',' << r.bytesUp << ','
-             << Format(r.expertLoadCv) << ',' << Format(r.routingEntropy) << '\n';
+             << Format(r.expertLoadCv) << ',' << Format(r.routingEntropy) << ','
+             << Format(r.personalAccuracy) << '\n';
     m_rounds.flush();
 }
 

@@ -36,6 +36,9 @@ struct FedMoeRoundRecord
     uint64_t bytesUp{0};   //!< clients -> server payload bytes this round
     double expertLoadCv{std::numeric_limits<double>::quiet_NaN()};   //!< CV of per-expert load
     double routingEntropy{std::numeric_limits<double>::quiet_NaN()}; //!< test routing entropy, bits
+    /// Mean over clients of the accuracy on their held-out split with routing
+    /// restricted to the experts that fit them best; NaN when not evaluated.
+    double personalAccuracy{std::numeric_limits<double>::quiet_NaN()};
 };
 
 /**

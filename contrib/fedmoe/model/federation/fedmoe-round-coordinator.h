@@ -49,6 +49,9 @@ struct FedMoeRoundSettings
     fedmoe::scheduling::FitnessParameters fitness;    //!< fitness EMA
     fedmoe::scheduling::UsageParameters usage;        //!< usage EMA
     double completionSmoothing{0.3};                  //!< completion-ratio EMA weight
+    /// Experts a client keeps for personalised inference: its best by fitness
+    /// (0: MaxExpertsPerClient, or the model's top-k when that is 0 too).
+    uint32_t personalExperts{0};
 
     /**
      * \brief Throw std::invalid_argument naming the first bad value.
@@ -204,6 +207,28 @@ class FedMoeRoundCoordinator
     FedMoeUpdateCheck Receive(uint32_t round, uint32_t client, const FedMoeBytes& payload,
                               double elapsedS, fedmoe::learning::TrainResult& accepted);
 
+    /**
+     * \brief Where each client's held-out split is (for the personalised
+     *        accuracy; without it, or with empty splits, none is measured).
+     * \param holdouts client -> training-set indices that never train
+     */
+    void SetHoldouts(ShardSource holdouts);
+
+    /**
+     * \brief The personalised accuracy now: each announced client's held-out
+     *        split through the global model, routing restricted to its
+     *        PersonalExperts best experts by fitness (before the first round:
+     *        experts 0..m-1), averaged over the clients with a split.
+     * \return the mean, or NaN when no client has a held-out split
+     */
+    double PersonalAccuracy() const;
+
+    /**
+     * \return the experts that fit \p client best (PersonalExperts of them):
+     *         those it trained before those it never did, then by fitness
+     */
+    std::vector<uint32_t> BestExperts(uint32_t client) const;
+
     /** \return whether every participant with work has an accepted update */
     bool AllArrived() const;
 
@@ -224,6 +249,8 @@ class FedMoeRoundCoordinator
     uint64_t GetDroppedCount() const;
     /** \return test accuracy of the last evaluation (NaN: none) */
     double GetFinalAccuracy() const;
+    /** \return the last personalised accuracy measured (NaN: none) */
+    double GetFinalPersonalAccuracy() const;
     /** \return the round TargetAccuracy was first reached in (0: not reached) */
     uint32_t GetRoundsToTarget() const;
     /** \return when it was reached, s (negative: not reached) */
@@ -260,6 +287,7 @@ class FedMoeRoundCoordinator
     FedMoeRoundSettings m_settings;                                   //!< knobs
     Policy m_policy;                                                  //!< alignment
     ShardSource m_shards;                                             //!< data
+    ShardSource m_holdouts;                                           //!< held-out splits
     FedMoeClientScoreboard& m_scoreboard;                             //!< clients
     uint32_t m_round{0};                                              //!< current round
     bool m_open{false};                                               //!< a round is open
@@ -271,6 +299,7 @@ class FedMoeRoundCoordinator
     uint64_t m_bytesDown{0};                                          //!< all rounds
     uint64_t m_bytesUp{0};                                            //!< all rounds
     double m_finalAccuracy{std::numeric_limits<double>::quiet_NaN()}; //!< last evaluation
+    double m_finalPersonal{std::numeric_limits<double>::quiet_NaN()}; //!< last personalised
     uint32_t m_roundsToTarget{0};                                     //!< 0: not reached
     double m_timeToTargetS{-1};                                       //!< negative: not reached
     std::chrono::steady_clock::time_point m_wallStart;                //!< construction

@@ -125,6 +125,13 @@ FedMoeRoundOptions::GetTypeId()
                                                &S::GetIn<sched::UsageParameters, double, &O::usage,
                                                          &sched::UsageParameters::smoothing>),
                             MakeDoubleChecker<double>(0.0, 1.0))
+              .AddAttribute("PersonalExperts",
+                            "Experts a client keeps for personalised inference: its best by "
+                            "fitness (0: MaxExpertsPerClient, or TopK when that is 0).",
+                            UintegerValue(d.personalExperts),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &O::personalExperts>,
+                                                 &S::Get<uint32_t, &O::personalExperts>),
+                            MakeUintegerChecker<uint32_t>())
               .AddAttribute("CompletionSmoothing",
                             "EMA weight of a round's observed/predicted time ratio per client.",
                             DoubleValue(d.completionSmoothing),

@@ -33,6 +33,7 @@ FedMoeRunSummary(const FedMoeRoundSettings& settings, const FedMoeRoundCoordinat
     j["rounds"] = c ? c->GetRecords().size() : 0;
     j["rounds_planned"] = settings.rounds;
     j["final_accuracy"] = NumberOrNull(c ? c->GetFinalAccuracy() : NAN);
+    j["final_personal_accuracy"] = NumberOrNull(c ? c->GetFinalPersonalAccuracy() : NAN);
     j["target_accuracy"] = settings.targetAccuracy;
     j["rounds_to_target"] = toTarget > 0 ? nlohmann::json(toTarget) : nlohmann::json();
     j["time_to_target_s"] = toTarget > 0 ? nlohmann::json(c->GetTimeToTargetS()) : nlohmann::json();

@@ -317,6 +317,11 @@ FedMoeServerApplication::StartApplication()
         Fail(e.what());
         return;
     }
+    m_coordinator->SetHoldouts(
+        [this](uint32_t client) -> const std::vector<int64_t>&
+        {
+            return m_executor->GetHoldout(client);
+        });
     if (!m_transport)
     {
         m_transport = CreateObjectWithAttributes<FedMoeTcpServerTransport>(

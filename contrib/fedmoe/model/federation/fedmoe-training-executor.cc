@@ -110,6 +110,20 @@ FedMoeTrainingExecutor::GetShard(uint32_t client) const
 }
 
 void
+FedMoeTrainingExecutor::RegisterHoldout(uint32_t client, std::vector<int64_t> heldOut)
+{
+    m_holdouts[client] = std::move(heldOut);
+}
+
+const std::vector<int64_t>&
+FedMoeTrainingExecutor::GetHoldout(uint32_t client) const
+{
+    static const std::vector<int64_t> empty;
+    auto it = m_holdouts.find(client);
+    return it == m_holdouts.end() ? empty : it->second;
+}
+
+void
 FedMoeTrainingExecutor::Submit(uint32_t round, const std::vector<learning::TrainJob>& jobs,
                                const std::vector<FedMoeBytes>& assigns)
 {

@@ -77,6 +77,20 @@ class FedMoeTrainingExecutor : public Object
     const std::vector<int64_t>& GetShard(uint32_t client) const;
 
     /**
+     * \brief Remember a client's held-out split (training-set indices that
+     *        never train; the personalised accuracy is measured on them).
+     * \param client client id
+     * \param heldOut its indices (disjoint from its shard)
+     */
+    void RegisterHoldout(uint32_t client, std::vector<int64_t> heldOut);
+
+    /**
+     * \param client client id
+     * \return its held-out split (empty if none was registered)
+     */
+    const std::vector<int64_t>& GetHoldout(uint32_t client) const;
+
+    /**
      * \brief Train a round's jobs now, in parallel, and keep the results.
      * \param round the round
      * \param jobs one job per client (job.client identifies it)
@@ -144,6 +158,7 @@ class FedMoeTrainingExecutor : public Object
     std::shared_ptr<fedmoe::learning::FederatedMoe> m_model;  //!< the learning core
     uint32_t m_threads;                                       //!< TrainAll threads
     std::map<uint32_t, std::vector<int64_t>> m_shards;        //!< per client
+    std::map<uint32_t, std::vector<int64_t>> m_holdouts;      //!< per client
     std::map<std::pair<uint32_t, uint32_t>, Entry> m_results; //!< (round, client)
     uint64_t m_submitted{0};                                  //!< jobs submitted
     uint64_t m_precomputed{0};                                //!< takes from m_results

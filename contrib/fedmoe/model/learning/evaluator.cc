@@ -30,6 +30,13 @@ Evaluation
 EvaluateNetwork(MoeNetwork& net, const torch::Tensor& inputs, const torch::Tensor& labels,
                 int64_t batch)
 {
+    return EvaluateRestricted(net, inputs, labels, {}, batch);
+}
+
+Evaluation
+EvaluateRestricted(MoeNetwork& net, const torch::Tensor& inputs, const torch::Tensor& labels,
+                   const std::vector<int64_t>& allowed, int64_t batch)
+{
     torch::NoGradGuard noGrad;
     const int64_t n = inputs.size(0);
     const int64_t experts = net->Shape().experts;
@@ -41,7 +48,7 @@ EvaluateNetwork(MoeNetwork& net, const torch::Tensor& inputs, const torch::Tenso
         const int64_t b = std::min(batch, n - start);
         auto x = inputs.narrow(0, start, b);
         auto y = labels.narrow(0, start, b);
-        MoeOutput out = net->Forward(x);
+        MoeOutput out = net->Forward(x, allowed);
         correct += out.logits.argmax(1).eq(y).sum().item<double>();
         lossSum += torch::nn::functional::cross_entropy(
                        out.logits, y,

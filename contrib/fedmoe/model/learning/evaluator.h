@@ -40,6 +40,20 @@ double EntropyBits(const std::vector<double>& share);
 Evaluation EvaluateNetwork(MoeNetwork& net, const torch::Tensor& inputs,
                            const torch::Tensor& labels, int64_t batch = 1000);
 
+/**
+ * \brief Evaluates \p net with routing restricted to \p allowed experts
+ *        (top-k among them, as a client that holds only those would infer).
+ * \param net the network
+ * \param inputs [N, ...] inputs
+ * \param labels [N] labels
+ * \param allowed sorted expert ids (empty: all)
+ * \param batch samples per forward pass
+ * \return as EvaluateNetwork
+ */
+Evaluation EvaluateRestricted(MoeNetwork& net, const torch::Tensor& inputs,
+                              const torch::Tensor& labels, const std::vector<int64_t>& allowed,
+                              int64_t batch = 1000);
+
 /** @} */
 } // namespace learning
 } // namespace fedmoe

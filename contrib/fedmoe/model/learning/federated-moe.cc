@@ -506,5 +506,29 @@ FederatedMoe::Evaluate() const
     return EvaluateNetwork(m_impl->m_global, m_impl->m_testX, m_impl->m_testY);
 }
 
+Evaluation
+FederatedMoe::EvaluateOn(const std::vector<int64_t>& indices,
+                         const std::vector<uint32_t>& experts) const
+{
+    const int64_t n = m_impl->m_trainX.size(0);
+    for (int64_t i : indices)
+    {
+        Require(i >= 0 && i < n, "FederatedMoe::EvaluateOn: sample index " + std::to_string(i)
+                                     + " outside [0, " + std::to_string(n) + ")");
+    }
+    std::vector<int64_t> allowed;
+    for (uint32_t e : experts)
+    {
+        Require(e < Experts(), "FederatedMoe::EvaluateOn: expert " + std::to_string(e)
+                                   + " outside [0, " + std::to_string(Experts()) + ")");
+        allowed.push_back(e);
+    }
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+    auto idx = torch::tensor(indices, torch::kInt64);
+    return EvaluateRestricted(m_impl->m_global, m_impl->m_trainX.index_select(0, idx),
+                              m_impl->m_trainY.index_select(0, idx), allowed);
+}
+
 } // namespace learning
 } // namespace fedmoe

@@ -189,6 +189,18 @@ class FederatedMoe
     /// \brief Evaluates the global model on the test set.
     Evaluation Evaluate() const;
 
+    /**
+     * \brief Personalised evaluation: training-set samples (a client's
+     *        held-out split, which never trains) through the global model
+     *        with routing restricted to \p experts, as that client would infer
+     *        with the experts that fit it.
+     * \param indices training-set indices
+     * \param experts expert ids (empty: all, the global model as it is)
+     * \throws std::invalid_argument for an index or expert id out of range
+     */
+    Evaluation EvaluateOn(const std::vector<int64_t>& indices,
+                          const std::vector<uint32_t>& experts) const;
+
   private:
     class Impl;
     std::unique_ptr<Impl> m_impl; //!< LibTorch state

@@ -6,6 +6,7 @@
 #include "partitioner.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -67,6 +68,33 @@ AllClients(uint32_t n)
 }
 
 } // namespace
+
+HoldoutSplit
+Partitioner::SplitHoldout(const std::vector<std::vector<int64_t>>& shards, double fraction,
+                          uint64_t seed)
+{
+    if (!(fraction >= 0.0 && fraction < 1.0))
+    {
+        throw std::invalid_argument("partition: holdout fraction " + std::to_string(fraction)
+                                    + " outside [0, 1)");
+    }
+    HoldoutSplit split;
+    for (std::size_t c = 0; c < shards.size(); ++c)
+    {
+        std::vector<int64_t> shuffled = shards[c];
+        // One stream per client, so a client's split does not depend on the others'.
+        std::mt19937_64 rng(seed ^ (0x9E3779B97F4A7C15ULL * (c + 1)));
+        std::shuffle(shuffled.begin(), shuffled.end(), rng);
+        const auto held = static_cast<std::size_t>(std::llround(fraction * shuffled.size()));
+        std::vector<int64_t> out(shuffled.begin(), shuffled.begin() + held);
+        std::vector<int64_t> in(shuffled.begin() + held, shuffled.end());
+        std::sort(out.begin(), out.end());
+        std::sort(in.begin(), in.end());
+        split.heldOut.push_back(std::move(out));
+        split.train.push_back(std::move(in));
+    }
+    return split;
+}
 
 std::vector<std::vector<int64_t>>
 Partitioner::Partition(const std::vector<int64_t>& labels, int64_t classes,

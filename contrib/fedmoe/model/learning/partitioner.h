@@ -29,7 +29,17 @@ struct PartitionOptions
     uint32_t clients = 1;          //!< number of shards
     uint32_t classesPerClient = 2; //!< k of the "classes" scheme
     double alpha = 0.5;            //!< concentration of "dirichlet" (label) and "quantity" (size)
+    double holdoutFraction = 0.2;  //!< share of each shard held out (never trains), in [0, 1)
     uint64_t seed = 1;             //!< same seed, same shards
+};
+
+/**
+ * \brief Client shards split into what trains and what is held out.
+ */
+struct HoldoutSplit
+{
+    std::vector<std::vector<int64_t>> train;   //!< per client, sorted
+    std::vector<std::vector<int64_t>> heldOut; //!< per client, sorted; disjoint from train
 };
 
 /**
@@ -49,6 +59,18 @@ class Partitioner
     static std::vector<std::vector<int64_t>> Partition(const std::vector<int64_t>& labels,
                                                        int64_t classes,
                                                        const PartitionOptions& options);
+
+    /**
+     * \brief Holds out a random share of each shard (for personalised
+     *        evaluation): round(fraction x size) samples, drawn with \p seed.
+     * \param shards client shards
+     * \param fraction share held out, in [0, 1)
+     * \param seed same seed, same split
+     * \return per client: the samples that train and the ones held out
+     * \throws std::invalid_argument naming a fraction outside [0, 1)
+     */
+    static HoldoutSplit SplitHoldout(const std::vector<std::vector<int64_t>>& shards,
+                                     double fraction, uint64_t seed);
 };
 
 /** @} */

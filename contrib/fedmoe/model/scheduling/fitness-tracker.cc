@@ -43,6 +43,7 @@ FitnessTracker::FitnessTracker(uint32_t numClients, uint32_t numExperts,
     const std::size_t size = static_cast<std::size_t>(numClients) * numExperts;
     m_scores.assign(size, m_parameters.prior);
     m_trained.assign(size, 0);
+    m_rounds.assign(size, 0);
 }
 
 double
@@ -75,6 +76,10 @@ FitnessTracker::EndRound()
         {
             m_scores[i] += decay * (prior - m_scores[i]);
         }
+        else
+        {
+            ++m_rounds[i];
+        }
         m_trained[i] = 0;
     }
 }
@@ -83,6 +88,12 @@ double
 FitnessTracker::Score(uint32_t client, uint32_t expert) const
 {
     return m_scores[Index(client, expert)];
+}
+
+uint32_t
+FitnessTracker::TrainedRounds(uint32_t client, uint32_t expert) const
+{
+    return m_rounds[Index(client, expert)];
 }
 
 std::vector<double>

@@ -94,6 +94,15 @@ class FitnessTracker
     double Score(uint32_t client, uint32_t expert) const;
 
     /**
+     * \brief How many rounds a pair was trained (its score rests on feedback,
+     *        not only on the prior).
+     * \param client the client id
+     * \param expert the expert id
+     * \return rounds with a Record() of the pair
+     */
+    uint32_t TrainedRounds(uint32_t client, uint32_t expert) const;
+
+    /**
      * \brief The scores of some clients, row by row (the layout AlignmentInput::fitness expects).
      * \param clients client ids
      * \return clients.size() * NumExperts() scores
@@ -132,6 +141,7 @@ class FitnessTracker
     FitnessParameters m_parameters; //!< parameters
     std::vector<double> m_scores;   //!< row-major scores
     std::vector<uint8_t> m_trained; //!< pairs recorded this round
+    std::vector<uint32_t> m_rounds; //!< rounds each pair was recorded in
 };
 
 /** @} */
