@@ -46,7 +46,8 @@ TEST(FedMoeStrategyComparison, WritesOneRowPerRunAndThePlots)
               " --policies=random,load-balanced --evalSamples=200");
     ASSERT_EQ(r.exitCode, 0) << r.output;
     const auto rows = Lines(out / "comparison.csv");
-    ASSERT_EQ(rows.size(), 1u + 2u * 2u * 2u) << r.output; // header + policies x seeds x variants
+    // header + policies x seeds x variants + the three baselines x seeds
+    ASSERT_EQ(rows.size(), 1u + 2u * 2u * 2u + 3u * 2u) << r.output;
     EXPECT_EQ(rows[0].rfind("policy,variant,seed,final_accuracy,", 0), 0u);
     for (size_t i = 1; i < rows.size(); ++i)
     {
@@ -54,6 +55,26 @@ TEST(FedMoeStrategyComparison, WritesOneRowPerRunAndThePlots)
     }
     EXPECT_NE(rows[1].find("random,align,1,"), std::string::npos);
     EXPECT_NE(rows.back().find("load-balanced,no-align,2,"), std::string::npos);
+    EXPECT_NE(rows[10].find("moe-all-experts,align,2,"), std::string::npos); // before no-align
+    // The baselines' models. Synthetic data: 32 features, 10 classes; 4 experts
+    // of width 4, top-2, 2 per client. Same compute: one expert of width 2 x 4.
+    // Same bytes: gate (32 x 4 + 4) + 2 experts (43 x 4 + 10 each) = 496
+    // parameters = a dense expert of width 496 / (182 / 4) = 10.9 -> 11.
+    auto model = [&](const std::string& run)
+    {
+        const auto summary = Lines(out / ("runs/" + run + "-align/seed-1/summary.json"));
+        std::string text;
+        for (const auto& line : summary)
+        {
+            text += line;
+        }
+        return text;
+    };
+    EXPECT_NE(model("dense-compute").find("\"hidden\": 8,"), std::string::npos);
+    EXPECT_NE(model("dense-compute").find("\"experts\": 1,"), std::string::npos);
+    EXPECT_NE(model("dense-bytes").find("\"hidden\": 11,"), std::string::npos);
+    EXPECT_EQ(Lines(out / "runs/moe-all-experts-align/seed-1/assignments.csv").size(),
+              1u + 2u * 4u * 4u); // every client trains all 4 experts in both rounds
     EXPECT_TRUE(fs::exists(out / "runs/load-balanced-no-align/seed-2/rounds.csv"));
     EXPECT_EQ(Lines(out / "runs/random-align/seed-1/rounds.csv").size(), 3u); // header + 2 rounds
     EXPECT_NE(r.output.find("load-balanced   no-align"), std::string::npos) << r.output;

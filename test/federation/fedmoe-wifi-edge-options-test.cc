@@ -48,6 +48,12 @@ TEST(FedMoeWifiEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
         {"--deadline=1e12", "--deadline="},
         {"--seed=-1", "--seed=4294967295: allowed 1..4294944442"},
         {"--policy=fastest-first", "allowed: random"},
+        {"--network=5g", "--network=5g is unknown; allowed: wifi, lte or p2p"},
+        {"--mobility=teleport", "--mobility=teleport is unknown"},
+        {"--network=lte --speed=0", "--speed=0.000: allowed (0, 100] m/s"},
+        {"--network=p2p --mobility=random-walk", "has no effect on --network=p2p"},
+        {"--network=lte --lteScheduler=fifo", "--lteScheduler=fifo is unknown; allowed: pf or rr"},
+        {"--holdout=1", "--holdout"},
         {"--dataset=fashion-mnist --dataDir=" + missing.string(), "no such directory"},
         {"--dataset=fashion-mnist --dataDir=" + empty.string(), empty.string()},
     };

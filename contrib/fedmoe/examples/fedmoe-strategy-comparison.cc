@@ -7,6 +7,11 @@
  * Prints a table (median and range over seeds), writes comparison.csv and,
  * when gnuplot is installed, PNG plots: accuracy vs. round and vs. simulated
  * time per policy, and a client x expert assignment heatmap per policy.
+ * Beside the policies, the baselines a reader of any federated-MoE result asks
+ * for (--baselines): dense FedAvg with the same per-client compute (one expert
+ * of width topK x hidden), dense FedAvg with the same per-client bytes (one
+ * expert as large as the gate and the experts a client receives), and the MoE
+ * with every expert on every client (what assignment can reach at best).
  *
  *   ./fedmoe run fedmoe-strategy-comparison
  *   ./fedmoe run fedmoe-strategy-comparison -- --seeds=5 --network=wifi --ablation=false
@@ -14,6 +19,7 @@
 
 #include "ns3/command-line.h"
 #include "ns3/fedmoe-alignment-policy.h"
+#include "ns3/fedmoe-learning-options.h"
 #include "ns3/fedmoe-scenario.h"
 #include "ns3/system-path.h"
 
@@ -35,17 +41,54 @@ namespace
 
 const char* const PROGRAM = "fedmoe-strategy-comparison";
 
+/// A row of the comparison: a policy, or a baseline (a policy with other model flags).
+struct Entry
+{
+    std::string name;                                       //!< row name
+    std::string policy;                                     //!< alignment policy
+    std::vector<std::pair<std::string, std::string>> flags; //!< flags it changes
+};
+
+/// The baselines for the scenario as the flags set it (see the file comment).
+std::vector<Entry>
+Baselines()
+{
+    const auto experts = static_cast<uint32_t>(FedMoeScenario::GetNumber("experts"));
+    const auto topK = static_cast<uint32_t>(FedMoeScenario::GetNumber("topK"));
+    const auto hidden = static_cast<uint32_t>(FedMoeScenario::GetNumber("hidden"));
+    auto perClient = static_cast<uint32_t>(FedMoeScenario::GetNumber("expertsPerClient"));
+    perClient = perClient == 0 ? experts : std::min(perClient, experts);
+    // Bytes per client and round: the gate and perClient experts; a dense
+    // expert's bytes grow with its width as the MoE's experts' do.
+    const fedmoe::learning::FederatedMoe moe(CreateObject<FedMoeModel>()->GetOptions(),
+                                             CreateObject<FedMoeTraining>()->GetOptions());
+    const double perWidth = double(moe.ExpertBytes()) / hidden;
+    const auto sameBytes = static_cast<uint32_t>(
+        std::lround((moe.GateBytes() + perClient * double(moe.ExpertBytes())) / perWidth));
+    const std::vector<std::pair<std::string, std::string>> dense{
+        {"experts", "1"}, {"topK", "1"}, {"expertsPerClient", "1"}};
+    auto with = [&](std::vector<std::pair<std::string, std::string>> flags, uint32_t width)
+    {
+        flags.emplace_back("hidden", std::to_string(width));
+        return flags;
+    };
+    return {{"dense-compute", "greedy", with(dense, topK * hidden)},
+            {"dense-bytes", "greedy", with(dense, sameBytes)},
+            {"moe-all-experts", "greedy", {{"expertsPerClient", std::to_string(experts)}}}};
+}
+
 /// One run's figures.
 struct RunFigures
 {
-    std::string policy;      //!< policy name
-    std::string variant;     //!< "align" or "no-align"
-    uint32_t seed = 0;       //!< seed
-    std::string outDir;      //!< its records
-    FedMoeScenarioResult r;  //!< what the run returned
-    double lastAccuracy = 0; //!< mean test accuracy of the last (up to) 5 evaluated rounds
-    double entropy = NAN;    //!< test routing entropy of the last evaluated round, bits
-    double loadCv = NAN;     //!< mean per-round expert load CV
+    std::string policy;        //!< policy name
+    std::string variant;       //!< "align" or "no-align"
+    uint32_t seed = 0;         //!< seed
+    std::string outDir;        //!< its records
+    FedMoeScenarioResult r;    //!< what the run returned
+    double lastAccuracy = 0;   //!< mean test accuracy of the last (up to) 5 evaluated rounds
+    double lastPersonal = NAN; //!< mean personalised accuracy of the same rounds
+    double entropy = NAN;      //!< test routing entropy of the last evaluated round, bits
+    double loadCv = NAN;       //!< mean per-round expert load CV
 };
 
 std::vector<std::string>
@@ -119,6 +162,7 @@ RunFigures
 Summarise(RunFigures run)
 {
     std::vector<double> evaluated;
+    std::vector<double> personal;
     double cvSum = 0;
     int cvCount = 0;
     for (const auto& record : run.r.rounds)
@@ -126,6 +170,7 @@ Summarise(RunFigures run)
         if (std::isfinite(record.testAccuracy))
         {
             evaluated.push_back(record.testAccuracy);
+            personal.push_back(record.personalAccuracy);
             run.entropy = record.routingEntropy;
         }
         if (std::isfinite(record.expertLoadCv))
@@ -136,11 +181,14 @@ Summarise(RunFigures run)
     }
     const size_t tail = std::min<size_t>(5, evaluated.size());
     double sum = 0;
+    double personalSum = 0;
     for (size_t i = evaluated.size() - tail; i < evaluated.size(); ++i)
     {
         sum += evaluated[i];
+        personalSum += personal[i];
     }
     run.lastAccuracy = tail > 0 ? sum / double(tail) : NAN;
+    run.lastPersonal = tail > 0 ? personalSum / double(tail) : NAN;
     run.loadCv = cvCount > 0 ? cvSum / cvCount : NAN;
     return run;
 }
@@ -152,7 +200,7 @@ WriteCsv(const std::string& path, const std::vector<RunFigures>& runs)
     std::ofstream out(path);
     out << "policy,variant,seed,final_accuracy,last5_accuracy,rounds_to_target,time_to_target_s,"
            "routing_entropy_bits,expert_load_cv,sim_time_s,dropped,bytes_down,bytes_up,wall_s,"
-           "status\n";
+           "status,last5_personal_accuracy\n";
     for (const auto& run : runs)
     {
         const bool reached = run.r.roundsToTarget > 0;
@@ -163,7 +211,8 @@ WriteCsv(const std::string& path, const std::vector<RunFigures>& runs)
             << Fmt(run.entropy, "%.4f") << ',' << Fmt(run.loadCv, "%.4f") << ','
             << Fmt(run.r.simTimeS, "%.3f") << ',' << run.r.dropped << ',' << run.r.bytesDown << ','
             << run.r.bytesUp << ',' << Fmt(run.r.wallS, "%.2f") << ','
-            << (run.r.error.empty() ? "ok" : "error") << '\n';
+            << (run.r.error.empty() ? "ok" : "error") << ',' << Fmt(run.lastPersonal, "%.4f")
+            << '\n';
     }
 }
 
@@ -172,14 +221,14 @@ void
 PrintTable(const std::vector<RunFigures>& runs, const std::vector<std::string>& variants,
            const std::vector<std::string>& policies, double target)
 {
-    std::printf("\n%-15s %-9s %-22s %-22s %-9s %-16s %-18s %s\n", "policy", "gate", "final acc",
-                "last-5 mean acc", "reached", "rounds to target", "sim s to target",
-                "routing entropy (bits)");
+    std::printf("\n%-15s %-9s %-22s %-22s %-22s %-9s %-16s %-18s %s\n", "policy", "gate",
+                "final acc", "last-5 mean acc", "last-5 personalised", "reached",
+                "rounds to target", "sim s to target", "routing entropy (bits)");
     for (const auto& variant : variants)
     {
         for (const auto& policy : policies)
         {
-            std::vector<double> acc, last, rounds, time, entropy;
+            std::vector<double> acc, last, personal, rounds, time, entropy;
             int reached = 0, total = 0;
             for (const auto& run : runs)
             {
@@ -190,6 +239,7 @@ PrintTable(const std::vector<RunFigures>& runs, const std::vector<std::string>& 
                 ++total;
                 acc.push_back(run.r.finalAccuracy);
                 last.push_back(run.lastAccuracy);
+                personal.push_back(run.lastPersonal);
                 entropy.push_back(run.entropy);
                 if (run.r.roundsToTarget > 0)
                 {
@@ -198,10 +248,14 @@ PrintTable(const std::vector<RunFigures>& runs, const std::vector<std::string>& 
                     time.push_back(run.r.timeToTargetS);
                 }
             }
-            std::printf("%-15s %-9s %-22s %-22s %d/%-7d %-16s %-18s %s\n", policy.c_str(),
-                        variant.c_str(), Spread(acc).c_str(), Spread(last).c_str(), reached, total,
-                        Spread(rounds, "%.0f").c_str(), Spread(time, "%.0f").c_str(),
-                        Spread(entropy, "%.2f").c_str());
+            if (total == 0)
+            {
+                continue;
+            }
+            std::printf("%-15s %-9s %-22s %-22s %-22s %d/%-7d %-16s %-18s %s\n", policy.c_str(),
+                        variant.c_str(), Spread(acc).c_str(), Spread(last).c_str(),
+                        Spread(personal).c_str(), reached, total, Spread(rounds, "%.0f").c_str(),
+                        Spread(time, "%.0f").c_str(), Spread(entropy, "%.2f").c_str());
         }
     }
     std::printf("(median [min, max] over seeds; target accuracy %.2f; last-5: mean of the last 5 "
@@ -368,6 +422,7 @@ main(int argc, char** argv)
     std::string policyList = "random,greedy,load-balanced,channel-aware";
     uint32_t seeds = 5;
     bool ablation = true;
+    bool baselines = true;
     bool plots = true;
 
     CommandLine cmd(__FILE__);
@@ -378,6 +433,10 @@ main(int argc, char** argv)
     cmd.AddValue("policies", "Comma-separated policies to compare", policyList);
     cmd.AddValue("seeds", "Seeds per policy (1..100): seed, seed+1, ...", seeds);
     cmd.AddValue("ablation", "Also run every policy without the gate-alignment term", ablation);
+    cmd.AddValue("baselines",
+                 "Also run dense FedAvg with the same per-client compute and bytes, and the MoE "
+                 "with every expert on every client",
+                 baselines);
     cmd.AddValue("plots", "Write plots (gnuplot)", plots);
     cmd.Parse(argc, argv);
 
@@ -419,17 +478,53 @@ main(int argc, char** argv)
     {
         variants.push_back("no-align");
     }
-    const size_t total = variants.size() * policies.size() * seeds;
+    std::vector<Entry> entries;
+    for (const auto& p : policies)
+    {
+        entries.push_back({p, p, {}});
+    }
+    std::vector<Entry> baselineEntries;
+    if (baselines)
+    {
+        try
+        {
+            baselineEntries = Baselines();
+        }
+        catch (const std::exception& e)
+        {
+            std::cerr << PROGRAM << ": " << e.what() << "\n";
+            return 2;
+        }
+    }
+    std::vector<std::string> rows = policies;
+    for (const auto& e : baselineEntries)
+    {
+        rows.push_back(e.name);
+    }
+    const size_t total = (variants.size() * policies.size() + baselineEntries.size()) * seeds;
     std::vector<RunFigures> runs;
     double wall = 0;
     for (const auto& variant : variants)
     {
-        for (const auto& policy : policies)
+        // The baselines once, with the alignment term as the policies have it.
+        std::vector<Entry> todo = entries;
+        if (variant == "align")
         {
+            todo.insert(todo.end(), baselineEntries.begin(), baselineEntries.end());
+        }
+        for (const auto& entry : todo)
+        {
+            const std::string& policy = entry.name;
+            std::vector<std::pair<std::string, std::string>> saved;
+            for (const auto& [flag, value] : entry.flags)
+            {
+                saved.emplace_back(flag, FedMoeScenario::Get(flag));
+                FedMoeScenario::Set(flag, value);
+            }
             for (uint32_t s = 0; s < seeds; ++s)
             {
                 FedMoeScenario scenario = base;
-                scenario.policy = policy;
+                scenario.policy = entry.policy;
                 scenario.seed = base.seed + s;
                 FedMoeScenario::Set("alignWeight", variant == "align" ? alignText : "0");
                 const std::string runDir = outDir + "/runs/" + policy + "-" + variant + "/seed-"
@@ -460,12 +555,16 @@ main(int argc, char** argv)
                           << (run.r.error.empty() ? "" : "  FAILED: " + run.r.error) << "  ETA "
                           << Fmt(eta, "%.0f") << " s\n";
             }
+            for (const auto& [flag, value] : saved)
+            {
+                FedMoeScenario::Set(flag, value);
+            }
         }
     }
 
     SystemPath::MakeDirectories(outDir);
     WriteCsv(outDir + "/comparison.csv", runs);
-    PrintTable(runs, variants, policies, target);
+    PrintTable(runs, variants, rows, target);
     if (plots)
     {
         WritePlots(outDir, runs, policies, base);

@@ -335,14 +335,15 @@ FedMoeHelper::Install(const FedMoeEdgeNetworkHelper& edge)
         addresses.push_back(edge.GetServerAddress(i));
     }
     ApplicationContainer apps = Install(edge.GetServer(), clients, addresses);
-    if (edge.GetTopology() == FedMoeEdgeNetworkHelper::WIFI)
+    // The radio's own channel reports (Wi-Fi SNR, LTE SINR) reach the server's
+    // estimator through the PHYs' trace sources; p2p links have none.
+    if (edge.GetTopology() != FedMoeEdgeNetworkHelper::P2P)
     {
         for (uint32_t i = 0; i < clients.GetN(); ++i)
         {
             m_server->SetClientDistance(i, edge.GetDistance(i));
-            m_server->GetUplinkEstimator()->ConnectWifiPhy(i, edge.GetClientPhy(i),
-                                                           edge.GetApAddress());
         }
+        edge.ConnectChannelEstimator(m_server->GetUplinkEstimator());
     }
     return apps;
 }

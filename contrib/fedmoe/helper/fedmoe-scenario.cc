@@ -64,6 +64,25 @@ OneOf(const std::vector<std::string>& names)
     return s;
 }
 
+/// The ns-3 mobility model of a --mobility name ("" if unknown).
+std::string
+MobilityType(const std::string& name)
+{
+    if (name == "static")
+    {
+        return "ns3::ConstantPositionMobilityModel";
+    }
+    if (name == "random-walk")
+    {
+        return "ns3::RandomWalk2dMobilityModel";
+    }
+    if (name == "gauss-markov")
+    {
+        return "ns3::GaussMarkovMobilityModel";
+    }
+    return "";
+}
+
 } // namespace
 
 const std::vector<FedMoeFlagAlias>&
@@ -234,8 +253,20 @@ FedMoeScenario::AddCommandLineValues(CommandLine& cmd)
                  seed);
     cmd.AddValue("pcap", "Write pcap files to outDir", pcap);
     cmd.AddValue("flowmon", "Write FlowMonitor statistics to outDir/flowmon.xml", flowmon);
-    cmd.AddValue("network", "wifi (802.11ax cell) or p2p (star from the device profiles)", network);
-    cmd.AddValue("distanceMax", "Largest station distance from the AP, m (>= 1)", distanceMax);
+    cmd.AddValue("network",
+                 "wifi (802.11ax cell), lte (LTE cell with an EPC; the server behind the PGW) "
+                 "or p2p (star from the device profiles)",
+                 network);
+    cmd.AddValue("distanceMax",
+                 "Largest device distance from the AP or eNB, m (>= 1; LTE cells are "
+                 "hundreds of metres: e.g. 1500)",
+                 distanceMax);
+    cmd.AddValue("mobility", "How devices move (wifi, lte): static, random-walk or gauss-markov",
+                 mobility);
+    cmd.AddValue("speed", "Mean device speed when they move, m/s (0, 100]", speed);
+    cmd.AddValue("lteScheduler", "LTE MAC scheduler: pf (proportional fair) or rr (round robin)",
+                 lteScheduler);
+    cmd.AddValue("netanim", "Write a NetAnim trace to outDir/netanim.xml", netanim);
     cmd.AddValue("lossExponent", "Log-distance path-loss exponent (> 0)", lossExponent);
     cmd.AddValue("errorRate", "Packet error rate of each p2p link, [0, 1)", errorRate);
     cmd.AddValue("bandwidthScale", "Multiplies the devices' link rates (> 0)", bandwidthScale);
@@ -285,9 +316,29 @@ FedMoeScenario::Validate() const
                 + ": allowed 1..4294944442 (ns-3's RngStream seeds; a negative value wraps to a "
                   "large one)");
     }
-    if (network != "wifi" && network != "p2p")
+    if (network != "wifi" && network != "lte" && network != "p2p")
     {
-        return ("--network=" + network + " is unknown; allowed: wifi or p2p");
+        return ("--network=" + network + " is unknown; allowed: wifi, lte or p2p");
+    }
+    if (MobilityType(mobility).empty())
+    {
+        return ("--mobility=" + mobility
+                + " is unknown; allowed: static, random-walk or "
+                  "gauss-markov");
+    }
+    if (!(speed > 0 && speed <= 100))
+    {
+        return ("--speed=" + Num(speed) + ": allowed (0, 100] m/s");
+    }
+    if (network == "p2p" && mobility != "static")
+    {
+        return ("--mobility=" + mobility
+                + " has no effect on --network=p2p (allowed there: "
+                  "static)");
+    }
+    if (lteScheduler != "pf" && lteScheduler != "rr")
+    {
+        return ("--lteScheduler=" + lteScheduler + " is unknown; allowed: pf or rr");
     }
     if (!(distanceMax >= distanceMin) || !std::isfinite(distanceMax))
     {
@@ -436,11 +487,23 @@ FedMoeScenario::Run() const
                 static_cast<uint64_t>(profile->GetDownlinkRate().GetBitRate() * bandwidthScale)));
             profile->SetPacketErrorRate(errorRate);
         }
+        if (mobility != "static")
+        {
+            edge.Mobility().SetModel(MobilityType(mobility));
+            edge.Mobility().SetSpeed(speed);
+        }
         if (network == "wifi")
         {
             edge.SetDistanceRange(distanceMin, distanceMax, 20);
             edge.SetPropagationLossAttribute("Exponent", DoubleValue(lossExponent));
             edge.InstallWifi(server.Get(0), devices);
+        }
+        else if (network == "lte")
+        {
+            edge.SetDistanceRange(distanceMin, distanceMax, 20);
+            edge.Lte().SetScheduler(lteScheduler == "pf" ? "ns3::PfFfMacScheduler"
+                                                         : "ns3::RrFfMacScheduler");
+            edge.InstallLte(server.Get(0), devices);
         }
         else
         {
@@ -470,6 +533,10 @@ FedMoeScenario::Run() const
     if (pcap)
     {
         edge.EnablePcap(outDir + "/edge");
+    }
+    if (netanim)
+    {
+        edge.EnableNetAnim(outDir + "/netanim.xml");
     }
     FlowMonitorHelper flowHelper;
     if (flowmon)

@@ -87,12 +87,16 @@ class FedMoeScenario
     uint32_t seed = 1;                    //!< ns-3 seed, model seed and partition seed
     bool pcap = false;                    //!< pcap files in outDir
     bool flowmon = false;                 //!< FlowMonitor XML in outDir
-    std::string network = "wifi";         //!< wifi | p2p
+    std::string network = "wifi";         //!< wifi | lte | p2p
     double distanceMin = 1.0;             //!< nearest station, m
     double distanceMax = 30.0;            //!< farthest station, m
     double lossExponent = 3.0;            //!< log-distance path-loss exponent
     double errorRate = 0.0;               //!< p2p per-link packet error rate
     double bandwidthScale = 1.0;          //!< multiplies device link rates
+    std::string mobility = "static";      //!< static | random-walk | gauss-markov (wifi, lte)
+    double speed = 1.0;                   //!< mean device speed when moving, m/s
+    std::string lteScheduler = "pf";      //!< LTE MAC scheduler: pf | rr
+    bool netanim = false;                 //!< NetAnim trace outDir/netanim.xml
     /// Device tier mix over the FedMoeDeviceCatalog.
     std::string mix = "mcu-sensor=1,raspberry-pi-4=2,jetson-nano=1,midrange-phone=2,laptop=1";
 

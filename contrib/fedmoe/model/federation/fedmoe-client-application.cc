@@ -115,7 +115,9 @@ FedMoeClientApplication::~FedMoeClientApplication()
 void
 FedMoeClientApplication::DoDispose()
 {
-    Close();
+    // At Simulator::Destroy the node's devices may be gone already (an LTE UE's
+    // NAS is): release the socket without sending anything (no FIN, no RST).
+    Close(false);
     m_computeModel = nullptr;
     m_availabilityRng = nullptr;
     m_executor = nullptr;
@@ -224,11 +226,11 @@ void
 FedMoeClientApplication::StopApplication()
 {
     NS_LOG_FUNCTION(this);
-    Close();
+    Close(true);
 }
 
 void
-FedMoeClientApplication::Close()
+FedMoeClientApplication::Close(bool orderly)
 {
     Simulator::Cancel(m_retryEvent);
     Simulator::Cancel(m_updateEvent);
@@ -240,7 +242,10 @@ FedMoeClientApplication::Close()
                                      MakeNullCallback<void, Ptr<Socket>>());
         m_socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
                                     MakeNullCallback<void, Ptr<Socket>>());
-        m_socket->Close();
+        if (orderly)
+        {
+            m_socket->Close();
+        }
         m_socket = nullptr;
     }
     m_connected = false;

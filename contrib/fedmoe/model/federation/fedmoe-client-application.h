@@ -153,8 +153,12 @@ class FedMoeClientApplication : public Application
     void SendUpdate(uint32_t round, FedMoeBytes payload, Time computeTime);
     /// Traces and counts a rejection.
     void Reject(uint32_t round, FedMoeRejection reason, const std::string& detail);
-    /// Closes the socket and cancels pending work.
-    void Close();
+    /**
+     * \brief Cancels pending work and lets go of the socket.
+     * \param orderly close the connection (FIN); false: send nothing (disposal,
+     *        when the node's devices may be gone)
+     */
+    void Close(bool orderly = true);
 
     uint32_t m_clientId;                           //!< client id
     Address m_remote;                              //!< server address
