@@ -6,6 +6,7 @@
 #include "fedmoe-round-coordinator.h"
 
 #include "fedmoe-job-messages.h"
+#include "fedmoe-personalisation.h"
 #include "fedmoe-wall-timer.h"
 #include "fedmoe/scheduling/capacity-estimator.h"
 #include "fedmoe/scheduling/participation-selector.h"
@@ -477,65 +478,27 @@ FedMoeRoundCoordinator::SetHoldouts(ShardSource holdouts)
 std::vector<uint32_t>
 FedMoeRoundCoordinator::BestExperts(uint32_t client) const
 {
-    const uint32_t experts = m_model->Experts();
+    return FedMoeBestExperts(m_scoreboard, client, PersonalExpertCount(), m_model->Experts());
+}
+
+double
+FedMoeRoundCoordinator::PersonalAccuracy() const
+{
+    return m_holdouts
+               ? FedMoePersonalAccuracy(*m_model, m_scoreboard, m_holdouts, PersonalExpertCount())
+               : std::numeric_limits<double>::quiet_NaN();
+}
+
+uint32_t
+FedMoeRoundCoordinator::PersonalExpertCount() const
+{
     uint32_t m = m_settings.personalExperts;
     if (m == 0)
     {
         m = m_settings.maxExpertsPerClient > 0 ? m_settings.maxExpertsPerClient
                                                : m_model->GetModelOptions().topK;
     }
-    m = std::min(std::max<uint32_t>(m, 1), experts);
-    std::vector<uint32_t> order(experts);
-    std::iota(order.begin(), order.end(), 0u);
-    const sched::FitnessTracker* fitness
-        = m_scoreboard.IsStarted() && client < m_scoreboard.NumClients()
-              ? &m_scoreboard.GetFitness()
-              : nullptr;
-    if (fitness)
-    {
-        // Experts the client trained first (an untrained pair's score is only
-        // the optimistic prior that makes the scheduler explore), then the
-        // best score; ties by expert id (stable), so the choice is reproducible.
-        std::stable_sort(order.begin(), order.end(),
-                         [&](uint32_t a, uint32_t b)
-                         {
-                             const bool ta = fitness->TrainedRounds(client, a) > 0;
-                             const bool tb = fitness->TrainedRounds(client, b) > 0;
-                             if (ta != tb)
-                             {
-                                 return ta;
-                             }
-                             return fitness->Score(client, a) > fitness->Score(client, b);
-                         });
-    }
-    order.resize(m);
-    return order;
-}
-
-double
-FedMoeRoundCoordinator::PersonalAccuracy() const
-{
-    if (!m_holdouts)
-    {
-        return std::numeric_limits<double>::quiet_NaN();
-    }
-    // The clients of the run (before the first round: the ids announced so far).
-    const uint32_t n = m_scoreboard.IsStarted()            ? m_scoreboard.NumClients()
-                       : m_scoreboard.AnnouncedCount() > 0 ? m_scoreboard.MaxAnnouncedId() + 1
-                                                           : 0;
-    double sum = 0;
-    uint32_t clients = 0;
-    for (uint32_t client = 0; client < n; ++client)
-    {
-        const std::vector<int64_t>& heldOut = m_holdouts(client);
-        if (heldOut.empty())
-        {
-            continue;
-        }
-        sum += m_model->EvaluateOn(heldOut, BestExperts(client)).accuracy;
-        ++clients;
-    }
-    return clients > 0 ? sum / clients : std::numeric_limits<double>::quiet_NaN();
+    return std::min(std::max<uint32_t>(m, 1), m_model->Experts());
 }
 
 const std::vector<FedMoeRoundRecord>&

@@ -278,6 +278,8 @@ class FedMoeRoundCoordinator
         double elapsedS{0};            //!< round start to arrival
     };
 
+    /// Experts a client keeps for personalised inference (settings.personalExperts resolved).
+    uint32_t PersonalExpertCount() const;
     /// The model's costs as the scheduler sees them.
     fedmoe::scheduling::ModelCost ModelCostOf() const;
     /// Aggregates, leaving out an update the learning core refuses.
