@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * fedmoe-bench-round: wall time per round of the default scenario
- * (fedmoe-wifi-edge: Fashion-MNIST, 8 experts of width 32, top-2, 2 per client)
+ * (fedmoe-edge: Fashion-MNIST, 8 experts of width 32, top-2, 2 per client)
  * at 20, 200 and 1,000 clients, split into training (LibTorch, the executor),
  * serialisation (codec and framing in server and clients), aggregation,
  * evaluation, and the rest: the packet-level network simulation and the
@@ -47,7 +47,7 @@ main(int argc, char** argv)
     std::string configs = "wifi:20,wifi:200,p2p:200,p2p:1000";
     uint32_t rounds = 2;
     std::string outDir = "results/bench-round";
-    FedMoeScenario::SetDefaults(); // fedmoe-wifi-edge's
+    FedMoeScenario::SetDefaults(); // fedmoe-edge's
     CommandLine cmd(__FILE__);
     cmd.AddValue("configs", "Comma-separated NETWORK:CLIENTS (NETWORK: wifi or p2p)", configs);
     cmd.AddValue("rounds", "Rounds per configuration (>= 1)", rounds);
@@ -65,7 +65,7 @@ main(int argc, char** argv)
     while (std::getline(list, item, ','))
     {
         const auto colon = item.find(':');
-        FedMoeScenario s; // the defaults of fedmoe-wifi-edge
+        FedMoeScenario s; // the defaults of fedmoe-edge
         s.network = item.substr(0, colon);
         s.clients
             = colon == std::string::npos ? 0 : std::strtoul(item.c_str() + colon + 1, nullptr, 10);

@@ -41,7 +41,7 @@ TEST(CampaignFile, ReadsTheReadmeExample)
 {
     const std::string dir = test::ScratchDir();
     test::WriteText(dir + "/channel-sweep.json", R"({
-  "program": "fedmoe-wifi-edge",          // a program in build/bin
+  "program": "fedmoe-edge",          // a program in build/bin
   "fixed": { "rounds": 10, "clients": 20 },
   "sweep": { "policy": ["random","greedy","load-balanced","channel-aware"],
              "distanceMax": [10, 30, 60],
@@ -49,7 +49,7 @@ TEST(CampaignFile, ReadsTheReadmeExample)
   /* seeds 1..3 */
   "seeds": 3 })");
     auto c = ReadCampaignFile(dir + "/channel-sweep.json");
-    EXPECT_EQ(c.program, "fedmoe-wifi-edge");
+    EXPECT_EQ(c.program, "fedmoe-edge");
     EXPECT_EQ(c.out, "results/campaigns/channel-sweep") << "default: results/campaigns/<stem>";
     ASSERT_EQ(c.fixed.size(), 2U);
     EXPECT_EQ(c.fixed[0].first, "rounds");

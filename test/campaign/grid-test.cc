@@ -22,7 +22,7 @@ Parse(const std::string& text)
 }
 
 const char* const kChannelSweep = R"({
-  "program": "fedmoe-wifi-edge",
+  "program": "fedmoe-edge",
   "fixed": {"rounds": 10, "clients": 20},
   "sweep": {"policy": ["random", "greedy", "load-balanced", "channel-aware"],
             "distanceMax": [10, 30, 60],

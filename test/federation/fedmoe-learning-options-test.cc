@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The learning options reach a federated run end to end: fedmoe-wifi-edge
+ * The learning options reach a federated run end to end: fedmoe-edge
  * run with small settings (p2p, 4 clients, 3 rounds, 500 test samples) and
  * one option changed, through its short flag or its --ns3:: attribute path;
  * the figures are read back from summary.json and rounds.csv.
@@ -41,7 +41,7 @@ struct RunRecord
 const std::string BASE = "--network=p2p --clients=4 --rounds=3 --experts=2 --expertsPerClient=2 "
                          "--evalSamples=500 --partition=iid --progress=false";
 
-/// Runs fedmoe-wifi-edge with BASE and \p args (once per distinct args).
+/// Runs fedmoe-edge with BASE and \p args (once per distinct args).
 /// Returns a copy of the cached record: GCC 14's -Wdangling-reference flags a
 /// returned reference whenever the argument is a temporary.
 RunRecord
@@ -58,7 +58,7 @@ RunWith(const std::string& args)
                                + std::to_string(runs.size()));
     fs::remove_all(outDir);
     RunRecord run;
-    const auto r = fedmoe_test::RunProgram("fedmoe-wifi-edge",
+    const auto r = fedmoe_test::RunProgram("fedmoe-edge",
                                            BASE + " " + args + " --outDir=" + outDir.string());
     run.exitCode = r.exitCode;
     run.output = r.output;
@@ -187,22 +187,21 @@ TEST(FedMoeLearningOptions, DirichletAndQuantityPartitionsSkewTheShards)
 
 TEST(FedMoeLearningOptions, FlagsAndPrintAttributesShowTheSameDefaults)
 {
-    const auto help = fedmoe_test::RunProgram("fedmoe-wifi-edge", "--PrintHelp");
+    const auto help = fedmoe_test::RunProgram("fedmoe-edge", "--PrintHelp");
     EXPECT_NE(help.output.find("--rounds:"), std::string::npos) << help.output;
     EXPECT_NE(help.output.find("ns3::FedMoeRoundOptions::Rounds) [15]"), std::string::npos)
         << help.output;
     const auto attributes
-        = fedmoe_test::RunProgram("fedmoe-wifi-edge", "--PrintAttributes=ns3::FedMoeRoundOptions");
+        = fedmoe_test::RunProgram("fedmoe-edge", "--PrintAttributes=ns3::FedMoeRoundOptions");
     EXPECT_NE(attributes.output.find("--ns3::FedMoeRoundOptions::Rounds=[15]"), std::string::npos)
         << attributes.output;
-    const auto model
-        = fedmoe_test::RunProgram("fedmoe-wifi-edge", "--PrintAttributes=ns3::FedMoeModel");
+    const auto model = fedmoe_test::RunProgram("fedmoe-edge", "--PrintAttributes=ns3::FedMoeModel");
     for (const char* name :
          {"Precision=[fp32]", "ExpertKind=[mlp]", "Hidden=[32]", "DataSet=[fashion-mnist]"})
     {
         EXPECT_NE(model.output.find(name), std::string::npos) << name << "\n" << model.output;
     }
-    const auto bad = fedmoe_test::RunProgram("fedmoe-wifi-edge", "--precision=fp8");
+    const auto bad = fedmoe_test::RunProgram("fedmoe-edge", "--precision=fp8");
     EXPECT_NE(bad.exitCode, 0);
     EXPECT_NE(bad.output.find("--precision=fp8 is unknown; allowed: fp32, fp16 or int8"),
               std::string::npos)

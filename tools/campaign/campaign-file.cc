@@ -224,7 +224,7 @@ ParseCampaign(const nlohmann::ordered_json& doc, const std::string& defaultOut)
     if (!doc.contains("program"))
     {
         throw CampaignError("no \"program\": name a program in the build's bin/ (e.g. "
-                            "\"fedmoe-wifi-edge\") or give a path");
+                            "\"fedmoe-edge\") or give a path");
     }
     if (!doc["program"].is_string() || doc["program"].get<std::string>().empty())
     {

@@ -12,6 +12,7 @@
 #include "ns3/config.h"
 #include "ns3/double.h"
 #include "ns3/fedmoe-alignment-policy.h"
+#include "ns3/fedmoe-device-catalog.h"
 #include "ns3/fedmoe-device-population.h"
 #include "ns3/fedmoe-device-profile.h"
 #include "ns3/fedmoe-edge-network-helper.h"
@@ -96,7 +97,7 @@ FedMoeScenario::Aliases()
     static const std::string aggregation = "ns3::FedMoeAggregation::";
     // {flag, attribute, what is allowed, the standard scenario's default}
     static const std::vector<FedMoeFlagAlias> aliases{
-        {"outDir", server + "OutputDirectory", "a directory", "results/fedmoe-wifi-edge"},
+        {"outDir", server + "OutputDirectory", "a directory", "results/fedmoe-edge"},
         {"rounds", round + "Rounds", "at least 1 round", "15"},
         {"expertsPerClient", round + "MaxExpertsPerClient", "1..experts (--experts)", ""},
         {"localSteps", round + "LocalSteps", "at least 1 step", ""},
@@ -355,6 +356,51 @@ FedMoeScenario::Validate() const
     if (!(bandwidthScale > 0) || !std::isfinite(bandwidthScale))
     {
         return ("--bandwidthScale=" + Num(bandwidthScale) + ": allowed > 0");
+    }
+    // Flags the chosen network does not use are errors, not silently ignored.
+    const FedMoeScenario standard;
+    if (network == "p2p"
+        && (distanceMax != standard.distanceMax || distanceMin != standard.distanceMin))
+    {
+        return ("--distanceMax=" + Num(distanceMax)
+                + " has no effect on --network=p2p (links come from the device profiles)");
+    }
+    if (network != "wifi" && lossExponent != standard.lossExponent)
+    {
+        return ("--lossExponent=" + Num(lossExponent) + " applies to --network=wifi only");
+    }
+    if (network != "p2p" && errorRate != standard.errorRate)
+    {
+        return ("--errorRate=" + Num(errorRate) + " applies to --network=p2p only");
+    }
+    if (network != "lte" && lteScheduler != standard.lteScheduler)
+    {
+        return ("--lteScheduler=" + lteScheduler + " applies to --network=lte only");
+    }
+    {
+        // The mix names catalog tiers; every tier's links must stay >= 1 kbit/s
+        // once scaled (a rate can otherwise truncate to 0 bit/s).
+        auto population = CreateObject<FedMoeDevicePopulation>();
+        try
+        {
+            population->SetAttribute("Mix", StringValue(mix));
+        }
+        catch (const std::exception& e)
+        {
+            return "--mix=" + mix + ": " + e.what();
+        }
+        for (const std::string& tier : FedMoeDeviceCatalog::Names())
+        {
+            Ptr<FedMoeDeviceProfile> p = FedMoeDeviceCatalog::CreateProfile(tier);
+            const double slowest
+                = std::min(p->GetUplinkRate().GetBitRate(), p->GetDownlinkRate().GetBitRate());
+            if (mix.find(tier + "=") != std::string::npos && slowest * bandwidthScale < 1e3)
+            {
+                return ("--bandwidthScale=" + Num(bandwidthScale) + " leaves tier " + tier
+                        + " a link of " + Num(slowest * bandwidthScale)
+                        + " bit/s: allowed a scale that keeps every link >= 1 kbit/s");
+            }
+        }
     }
     // What the attributes' checkers cannot see: names, and one value against another.
     auto oneOf = [](const std::string& flag, const std::vector<std::string>& names) -> std::string

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fedmoe-wifi-edge: federated MoE training at a Wi-Fi 6 edge. One edge server
- * at the access point, heterogeneous devices (FedMoeDevicePopulation) at random
- * distances, 8 experts with top-2 routing, Fashion-MNIST with 2 classes per
- * client, the channel-aware alignment policy. Real training (LibTorch), real
+ * fedmoe-edge: federated MoE training at the wireless edge. One edge server
+ * (at the Wi-Fi access point by default; behind an LTE EPC with
+ * --network=lte; a point-to-point star with --network=p2p), heterogeneous
+ * devices (FedMoeDevicePopulation) at random distances, 8 experts with top-2
+ * routing, Fashion-MNIST with 2 classes per client, the channel-aware
+ * alignment policy. Real training (LibTorch), real
  * bytes over simulated TCP; timing from the network and the devices' compute.
  * Writes rounds.csv, assignments.csv, clients.csv and summary.json to --outDir
  * and prints a summary.
  *
  *   ./fedmoe run                                   # this program, defaults
- *   ./fedmoe run fedmoe-wifi-edge -- --policy=random --rounds=30 --pcap=true
- *   ./fedmoe run fedmoe-wifi-edge -- --precision=fp16 --ns3::FedMoeAggregation::Rule=median
+ *   ./fedmoe run fedmoe-edge -- --policy=random --rounds=30 --pcap=true
+ *   ./fedmoe run fedmoe-edge -- --precision=fp16 --ns3::FedMoeAggregation::Rule=median
  *
  * Short flags such as --rounds are aliases of attributes
  * (--ns3::FedMoeRoundOptions::Rounds); FedMoeScenario::Aliases() lists them.
@@ -30,18 +32,18 @@ using namespace ns3;
 int
 main(int argc, char** argv)
 {
-    const char* program = "fedmoe-wifi-edge";
+    const char* program = "fedmoe-edge";
     // This scenario's defaults (15 rounds, a 20 s deadline, Fashion-MNIST with
     // 2 classes per client, ...), set as the attributes' defaults before
     // parsing, so --PrintHelp, --PrintAttributes and the run agree.
     FedMoeScenario::SetDefaults();
-    FedMoeScenario scenario; // the network: 20 devices on Wi-Fi 6
+    FedMoeScenario scenario; // the network: 20 devices on Wi-Fi 6 unless --network says
 
     CommandLine cmd(__FILE__);
-    cmd.Usage("Federated MoE training at a Wi-Fi 6 edge: one edge server at the AP, "
-              "heterogeneous devices at random distances, real LibTorch training, real bytes "
-              "over simulated TCP. Writes rounds.csv, assignments.csv, clients.csv and "
-              "summary.json to --outDir.");
+    cmd.Usage("Federated MoE training at the wireless edge (--network=wifi, lte or p2p): one "
+              "edge server, heterogeneous devices at random distances, real LibTorch training, "
+              "real bytes over simulated TCP. Writes rounds.csv, assignments.csv, clients.csv "
+              "and summary.json to --outDir.");
     scenario.AddCommandLineValues(cmd);
     cmd.Parse(argc, argv);
 

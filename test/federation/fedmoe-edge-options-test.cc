@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fedmoe-wifi-edge: bad options stop the program with a clear error (naming
+ * fedmoe-edge: bad options stop the program with a clear error (naming
  * the value and what is allowed) and a non-zero exit code, before anything is
  * written.
  */
@@ -22,14 +22,14 @@ namespace
 Outcome
 RunExample(const std::string& args)
 {
-    return fedmoe_test::RunProgram("fedmoe-wifi-edge", args);
+    return fedmoe_test::RunProgram("fedmoe-edge", args);
 }
 
 } // namespace
 
-TEST(FedMoeWifiEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
+TEST(FedMoeEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
 {
-    const fs::path outDir = fs::temp_directory_path() / "fedmoe-wifi-edge-options-test";
+    const fs::path outDir = fs::temp_directory_path() / "fedmoe-edge-options-test";
     fs::remove_all(outDir);
     const fs::path missing = fs::temp_directory_path() / "fedmoe-no-such-data-set";
     fs::remove_all(missing);
@@ -54,6 +54,11 @@ TEST(FedMoeWifiEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
         {"--network=p2p --mobility=random-walk", "has no effect on --network=p2p"},
         {"--network=lte --lteScheduler=fifo", "--lteScheduler=fifo is unknown; allowed: pf or rr"},
         {"--holdout=1", "--holdout"},
+        {"--network=p2p --distanceMax=50", "--distanceMax=50.000 has no effect on --network=p2p"},
+        {"--network=p2p --lossExponent=2", "applies to --network=wifi only"},
+        {"--network=wifi --errorRate=0.1", "--errorRate=0.100 applies to --network=p2p only"},
+        {"--mix=foo=1", "--mix=foo=1: "},
+        {"--network=p2p --bandwidthScale=1e-12", "leaves tier"},
         {"--dataset=fashion-mnist --dataDir=" + missing.string(), "no such directory"},
         {"--dataset=fashion-mnist --dataDir=" + empty.string(), empty.string()},
     };
@@ -63,7 +68,7 @@ TEST(FedMoeWifiEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
         const Outcome r = RunExample("--outDir=" + outDir.string() + " " + c.args);
         EXPECT_NE(r.exitCode, 0) << r.output;
         EXPECT_NE(r.output.find(c.mentions), std::string::npos) << r.output;
-        EXPECT_NE(r.output.find("fedmoe-wifi-edge: "), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find("fedmoe-edge: "), std::string::npos) << r.output;
         EXPECT_FALSE(fs::exists(outDir)) << "the run wrote " << outDir;
     }
     fs::remove_all(empty);
