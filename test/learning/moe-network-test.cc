@@ -174,3 +174,19 @@ TEST(MoeNetwork, RestrictedEvaluationIsTheHandComputedAccuracyAndLoss)
     // Restricted to {3}: class 3 everywhere, three samples right.
     EXPECT_DOUBLE_EQ(EvaluateRestricted(net, x, y, {3}).accuracy, 0.3);
 }
+
+TEST(MoeNetwork, TopKCanBeWidenedAtInference)
+{
+    torch::manual_seed(3);
+    MoeNetwork net(Tiny()); // top-2 of 4
+    auto x = torch::randn({8, 16});
+    auto nonZero = [](const torch::Tensor& routing)
+    { return routing.ne(0).sum(1).to(torch::kFloat64).mean().item<double>(); };
+    EXPECT_DOUBLE_EQ(nonZero(net->Forward(x).routing), 2.0);
+    const MoeOutput all = net->Forward(x, {}, 4);
+    EXPECT_DOUBLE_EQ(nonZero(all.routing), 4.0);
+    // Every expert mixed: the routing weights are the gate's full softmax.
+    EXPECT_TRUE(torch::allclose(all.routing, all.gateProbs, 1e-5, 1e-6));
+    // A top-k beyond the allowed experts mixes only those.
+    EXPECT_DOUBLE_EQ(nonZero(net->Forward(x, {0, 2}, 4).routing), 2.0);
+}

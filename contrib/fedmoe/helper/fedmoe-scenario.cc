@@ -113,6 +113,7 @@ FedMoeScenario::Aliases()
         {"expertKind", model + "ExpertKind", "mlp or cnn", ""},
         {"precision", model + "Precision", "fp32, fp16 or int8", ""},
         {"evalSamples", model + "EvalSamples", "0 (all) or more", "2000"},
+        {"evalTopK", model + "EvalTopK", "0 (topK) .. experts", ""},
         {"optimizer", training + "Optimizer", "sgd or adam", ""},
         {"learningRate", training + "LearningRate", "allowed > 0", ""},
         {"momentum", training + "Momentum", "allowed [0, 1)", ""},

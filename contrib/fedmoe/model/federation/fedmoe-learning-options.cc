@@ -72,6 +72,13 @@ FedMoeModel::GetTypeId()
                             MakeStringAccessor(&S::Set<std::string, &O::precision>,
                                                &S::Get<std::string, &O::precision>),
                             MakeStringChecker())
+              .AddAttribute("EvalTopK",
+                            "Experts mixed per test sample when the global model is evaluated "
+                            "(0: TopK; Experts: every expert, weighted by the gate).",
+                            UintegerValue(d.evalTopK),
+                            MakeUintegerAccessor(&S::Set<uint32_t, &O::evalTopK>,
+                                                 &S::Get<uint32_t, &O::evalTopK>),
+                            MakeUintegerChecker<uint32_t>())
               .AddAttribute("EvalSamples",
                             "Test samples evaluated per round (0: the whole test set).",
                             UintegerValue(d.evalSamples),

@@ -35,7 +35,7 @@ EvaluateNetwork(MoeNetwork& net, const torch::Tensor& inputs, const torch::Tenso
 
 Evaluation
 EvaluateRestricted(MoeNetwork& net, const torch::Tensor& inputs, const torch::Tensor& labels,
-                   const std::vector<int64_t>& allowed, int64_t batch)
+                   const std::vector<int64_t>& allowed, int64_t batch, int64_t topK)
 {
     torch::NoGradGuard noGrad;
     const int64_t n = inputs.size(0);
@@ -48,7 +48,7 @@ EvaluateRestricted(MoeNetwork& net, const torch::Tensor& inputs, const torch::Te
         const int64_t b = std::min(batch, n - start);
         auto x = inputs.narrow(0, start, b);
         auto y = labels.narrow(0, start, b);
-        MoeOutput out = net->Forward(x, allowed);
+        MoeOutput out = net->Forward(x, allowed, topK);
         correct += out.logits.argmax(1).eq(y).sum().item<double>();
         lossSum += torch::nn::functional::cross_entropy(
                        out.logits, y,

@@ -48,11 +48,12 @@ Evaluation EvaluateNetwork(MoeNetwork& net, const torch::Tensor& inputs,
  * \param labels [N] labels
  * \param allowed sorted expert ids (empty: all)
  * \param batch samples per forward pass
+ * \param topK experts mixed per sample (0: the network's top-k)
  * \return as EvaluateNetwork
  */
 Evaluation EvaluateRestricted(MoeNetwork& net, const torch::Tensor& inputs,
                               const torch::Tensor& labels, const std::vector<int64_t>& allowed,
-                              int64_t batch = 1000);
+                              int64_t batch = 1000, int64_t topK = 0);
 
 /** @} */
 } // namespace learning

@@ -185,6 +185,9 @@ FederatedMoe::Impl::Impl(const ModelOptions& model, const TrainOptions& train)
     Require(model.topK >= 1 && model.topK <= model.experts,
             "ModelOptions: topK " + std::to_string(model.topK)
                 + " must be in [1, experts=" + std::to_string(model.experts) + "]");
+    Require(model.evalTopK <= model.experts,
+            "ModelOptions: evalTopK " + std::to_string(model.evalTopK) + " outside 0..experts ("
+                + std::to_string(model.experts) + "; 0: topK)");
     Require(model.expertKind != "cnn" || model.dataset != "synthetic",
             "ModelOptions: cnn experts need image data (fashion-mnist or cifar10), not synthetic");
     auto [trainSet, testSet] = LoadDatasets(model);
@@ -503,7 +506,8 @@ FederatedMoe::Aggregate(const std::vector<TrainResult>& updates, const Aggregati
 Evaluation
 FederatedMoe::Evaluate() const
 {
-    return EvaluateNetwork(m_impl->m_global, m_impl->m_testX, m_impl->m_testY);
+    return EvaluateRestricted(m_impl->m_global, m_impl->m_testX, m_impl->m_testY, {}, 1000,
+                              m_impl->m_model.evalTopK);
 }
 
 Evaluation

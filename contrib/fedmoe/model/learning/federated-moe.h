@@ -34,6 +34,7 @@ struct ModelOptions
     uint32_t syntheticFeatures = 32;       //!< ...
     uint32_t syntheticClasses = 10;        //!< ...
     uint32_t evalSamples = 0;              //!< test samples evaluated; 0: the whole test set
+    uint32_t evalTopK = 0;                 //!< experts mixed per test sample (0: topK)
     uint32_t experts = 8;                  //!< E
     uint32_t topK = 2;                     //!< experts mixed per sample
     uint32_t hidden = 64;                  //!< hidden width of an MLP expert

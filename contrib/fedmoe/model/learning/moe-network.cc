@@ -105,7 +105,8 @@ ExpertForwardFlops(const MoeShape& shape)
 }
 
 MoeOutput
-MoeNetworkImpl::Forward(const torch::Tensor& input, const std::vector<int64_t>& allowedIn)
+MoeNetworkImpl::Forward(const torch::Tensor& input, const std::vector<int64_t>& allowedIn,
+                        int64_t topK)
 {
     const int64_t experts = m_shape.experts;
     std::vector<int64_t> allowed = allowedIn;
@@ -124,7 +125,7 @@ MoeNetworkImpl::Forward(const torch::Tensor& input, const std::vector<int64_t>& 
                                         + " outside [0, " + std::to_string(experts) + ")");
         }
     }
-    const int64_t k = std::min<int64_t>(m_shape.topK, allowed.size());
+    const int64_t k = std::min<int64_t>(topK > 0 ? topK : m_shape.topK, allowed.size());
     auto x = input.reshape({input.size(0), -1});
     auto gateLogits = m_gate->forward(x);
     MoeOutput out;

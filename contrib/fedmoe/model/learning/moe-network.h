@@ -81,9 +81,11 @@ struct MoeNetworkImpl : torch::nn::Module
      * \brief Forward pass.
      * \param x [B, ...] inputs, flattened to [B, inputSize]
      * \param allowed sorted expert ids routing may use; empty means all
+     * \param topK experts mixed per sample (0: the shape's top-k)
      * \return logits, routing and the auxiliary terms
      */
-    MoeOutput Forward(const torch::Tensor& x, const std::vector<int64_t>& allowed = {});
+    MoeOutput Forward(const torch::Tensor& x, const std::vector<int64_t>& allowed = {},
+                      int64_t topK = 0);
 
     /// \brief The gate's parameters (weight, bias).
     std::vector<torch::Tensor> GateParameters();
