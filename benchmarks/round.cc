@@ -11,8 +11,11 @@
  * Goal (issue 5): at 20 clients at most 15 % of a round's wall time outside
  * training; at 200 and 1,000 clients the split says where the time goes.
  *
- * Usage: fedmoe-bench-round [--configs=wifi:20,wifi:200,p2p:200,p2p:1000] [--rounds=2]
- *   A config is NETWORK:CLIENTS with NETWORK wifi or p2p. Wi-Fi at 1,000
+ * Usage: fedmoe-bench-round [--configs=wifi:20,wifi:20:mobile,lte:20,lte:100,wifi:200,
+ *                            p2p:200,p2p:1000] [--rounds=2]
+ *   A config is NETWORK:CLIENTS[:mobile] with NETWORK wifi, lte or p2p; LTE
+ *   UEs are placed up to 300 m from the eNB; ":mobile" makes the devices walk
+ *   (random walk at 1.5 m/s; Wi-Fi and LTE). Wi-Fi at 1,000
  *   clients is left out of the default list: one 802.11ax cell simulates about
  *   2 MB of payload per wall second, so a round of 1,000 clients (~500 MB)
  *   takes minutes.
@@ -44,12 +47,13 @@ Percent(double part, double whole)
 int
 main(int argc, char** argv)
 {
-    std::string configs = "wifi:20,wifi:200,p2p:200,p2p:1000";
+    std::string configs = "wifi:20,wifi:20:mobile,lte:20,lte:100,wifi:200,p2p:200,p2p:1000";
     uint32_t rounds = 2;
     std::string outDir = "results/bench-round";
     FedMoeScenario::SetDefaults(); // fedmoe-edge's
     CommandLine cmd(__FILE__);
-    cmd.AddValue("configs", "Comma-separated NETWORK:CLIENTS (NETWORK: wifi or p2p)", configs);
+    cmd.AddValue("configs", "Comma-separated NETWORK:CLIENTS[:mobile] (NETWORK: wifi, lte or p2p)",
+                 configs);
     cmd.AddValue("rounds", "Rounds per configuration (>= 1)", rounds);
     cmd.AddValue("outDir", "Where the runs' records go", outDir);
     cmd.Parse(argc, argv);
@@ -69,6 +73,23 @@ main(int argc, char** argv)
         s.network = item.substr(0, colon);
         s.clients
             = colon == std::string::npos ? 0 : std::strtoul(item.c_str() + colon + 1, nullptr, 10);
+        const auto second = colon == std::string::npos ? colon : item.find(':', colon + 1);
+        const std::string option = second == std::string::npos ? "" : item.substr(second + 1);
+        if (option == "mobile")
+        {
+            s.mobility = "random-walk";
+            s.speed = 1.5;
+        }
+        else if (!option.empty())
+        {
+            std::cerr << "fedmoe-bench-round: bad config '" << item << "': '" << option
+                      << "' is not an option (allowed: mobile)\n";
+            return 2;
+        }
+        if (s.network == "lte")
+        {
+            s.distanceMax = 300;
+        }
         FedMoeScenario::Set("rounds", std::to_string(rounds));
         FedMoeScenario::Set("progress", "false");
         const std::string invalid = s.Validate();
@@ -85,12 +106,13 @@ main(int argc, char** argv)
     std::printf("fedmoe-bench-round: the default scenario (Fashion-MNIST, E=8 experts of "
                 "width 32, top-2, 2 per client, %u rounds)\n",
                 rounds);
-    std::printf("%-6s %7s %6s %9s %8s | %8s %8s %8s %8s %8s | %9s %9s %8s\n", "net", "clients",
+    std::printf("%-11s %7s %6s %9s %8s | %8s %8s %8s %8s %8s | %9s %9s %8s\n", "net", "clients",
                 "active", "s/round", "setup s", "train%", "serial%", "aggr%", "eval%", "network%",
                 "MB/round", "net MB/s", "dropped");
     for (const auto& s : scenarios)
     {
-        FedMoeScenario::Set("outDir", outDir + "/" + s.network + "-" + std::to_string(s.clients));
+        const std::string name = s.network + (s.mobility == "static" ? "" : "-mobile");
+        FedMoeScenario::Set("outDir", outDir + "/" + name + "-" + std::to_string(s.clients));
         FedMoeScenarioResult r = s.Run();
         const double run = r.wallS - r.setupWallS; // the rounds themselves
         const double megabytes = double(r.bytesDown + r.bytesUp) / 1e6;
@@ -100,9 +122,9 @@ main(int argc, char** argv)
         {
             participants += record.participants;
         }
-        std::printf("%-6s %7u %6.0f %9.2f %8.2f | %8.1f %8.1f %8.1f %8.1f %8.1f | %9.1f %9.1f "
+        std::printf("%-11s %7u %6.0f %9.2f %8.2f | %8.1f %8.1f %8.1f %8.1f %8.1f | %9.1f %9.1f "
                     "%8llu%s\n",
-                    s.network.c_str(), s.clients, participants / rounds, run / rounds, r.setupWallS,
+                    name.c_str(), s.clients, participants / rounds, run / rounds, r.setupWallS,
                     Percent(r.trainingWallS, run), Percent(r.serialisationWallS, run),
                     Percent(r.aggregationWallS, run), Percent(r.evaluationWallS, run),
                     Percent(r.NetworkWallS(), run), megabytes / rounds,

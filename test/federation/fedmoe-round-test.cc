@@ -354,10 +354,15 @@ TEST(FedMoeRound, CorruptedMessagesAreRejectedAndTheRunGoesOn)
     }
 }
 
-TEST(FedMoeRound, SameSeedSameRoundsCsv)
+namespace
+{
+
+/// Runs the scenario twice, each in its own process, and compares the records.
+void
+ExpectSameRecordsTwice(const ScenarioOptions& base, const std::string& name)
 {
     // Each run in its own process, as a user would run it twice.
-    auto runInChild = [](const fs::path& dir)
+    auto runInChild = [&base](const fs::path& dir)
     {
         const pid_t pid = fork();
         if (pid == 0)
@@ -365,7 +370,7 @@ TEST(FedMoeRound, SameSeedSameRoundsCsv)
             int code = 1;
             try
             {
-                ScenarioOptions o;
+                ScenarioOptions o = base;
                 o.outDir = dir.string();
                 Scenario s(o);
                 s.Run();
@@ -380,16 +385,32 @@ TEST(FedMoeRound, SameSeedSameRoundsCsv)
         waitpid(pid, &status, 0);
         return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     };
-    const fs::path a = FreshDir("seed-a");
-    const fs::path b = FreshDir("seed-b");
+    const fs::path a = FreshDir(name + "-a");
+    const fs::path b = FreshDir(name + "-b");
     ASSERT_EQ(runInChild(a), 0);
     ASSERT_EQ(runInChild(b), 0);
     const std::string rowsA = RoundsWithoutWallTime(a / "rounds.csv");
-    EXPECT_EQ(std::count(rowsA.begin(), rowsA.end(), '\n'), 4); // header + 3 rounds
+    EXPECT_EQ(std::count(rowsA.begin(), rowsA.end(), '\n'), 1 + base.rounds); // header + rounds
     EXPECT_EQ(rowsA, RoundsWithoutWallTime(b / "rounds.csv"));
     EXPECT_EQ(Read(a / "assignments.csv"), Read(b / "assignments.csv"));
     EXPECT_EQ(Read(a / "clients.csv"), Read(b / "clients.csv"));
     EXPECT_NE(Read(a / "summary.json").find("\"status\": \"ok\""), std::string::npos);
+}
+
+} // namespace
+
+TEST(FedMoeRound, SameSeedSameRoundsCsv)
+{
+    ExpectSameRecordsTwice(ScenarioOptions(), "seed");
+}
+
+TEST(FedMoeRound, SameSeedSameRecordsOnLte)
+{
+    ScenarioOptions o;
+    o.lte = true;
+    o.distances = {50, 150, 300, 450};
+    o.rounds = 2;
+    ExpectSameRecordsTwice(o, "lte-seed");
 }
 
 TEST(FedMoeRound, AFarWifiClientTakesLongerPerRoundThanANearOne)

@@ -35,6 +35,7 @@ struct ScenarioOptions
     uint32_t experts = 4;                 //!< experts
     uint32_t rounds = 3;                  //!< rounds
     bool wifi = false;                    //!< Wi-Fi cell instead of the p2p star
+    bool lte = false;                     //!< LTE cell (EPC) instead of the p2p star
     std::vector<double> distances;        //!< Wi-Fi station distances (one per client)
     double deadlineS = 10.0;              //!< round deadline
     std::string outDir;                   //!< records (empty: none)
@@ -82,6 +83,11 @@ class Scenario
         {
             edge.SetDistances(o.distances);
             edge.InstallWifi(server.Get(0), devices);
+        }
+        else if (o.lte)
+        {
+            edge.SetDistances(o.distances);
+            edge.InstallLte(server.Get(0), devices);
         }
         else
         {
