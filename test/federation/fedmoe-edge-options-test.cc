@@ -8,8 +8,14 @@
 #include "run-program.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -72,4 +78,60 @@ TEST(FedMoeEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
         EXPECT_FALSE(fs::exists(outDir)) << "the run wrote " << outDir;
     }
     fs::remove_all(empty);
+}
+
+TEST(FedMoeEdgeOptions, SigtermEndsTheRunWithWholeRecordsAndTheStatusInterrupted)
+{
+    const fs::path outDir = fs::temp_directory_path() / "fedmoe-edge-sigterm-test";
+    fs::remove_all(outDir);
+    const std::string program = std::string(FEDMOE_BINARY_DIR) + "/bin/fedmoe-edge";
+    const std::string out = "--outDir=" + outDir.string();
+    const pid_t pid = fork();
+    if (pid == 0)
+    {
+        // A run far longer than the test waits: 500 rounds on the p2p star.
+        execl(program.c_str(), program.c_str(), "--network=p2p", "--clients=4",
+              "--dataset=synthetic", "--rounds=500", "--progress=false", out.c_str(),
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    ASSERT_GT(pid, 0);
+    // Wait (up to 60 s) until two rounds are recorded, then ask it to stop.
+    const fs::path rounds = outDir / "rounds.csv";
+    for (int i = 0; i < 600; ++i)
+    {
+        std::ifstream in(rounds);
+        const auto lines = std::count(std::istreambuf_iterator<char>(in),
+                                      std::istreambuf_iterator<char>(), '\n');
+        if (lines >= 3)
+        {
+            break;
+        }
+        usleep(100000);
+    }
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status)) << "the program did not exit by itself";
+    EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
+    std::ifstream summaryFile(outDir / "summary.json");
+    const std::string summary((std::istreambuf_iterator<char>(summaryFile)),
+                              std::istreambuf_iterator<char>());
+    EXPECT_NE(summary.find("\"status\": \"interrupted\""), std::string::npos) << summary;
+    EXPECT_NE(summary.find("\"interruption\": \"SIGTERM\""), std::string::npos) << summary;
+    EXPECT_TRUE(fs::exists(outDir / "clients.csv"));
+    // Every row is whole: the header's column count on every line.
+    std::ifstream in(rounds);
+    std::string line;
+    std::getline(in, line);
+    const auto columns = std::count(line.begin(), line.end(), ',');
+    int rows = 0;
+    while (std::getline(in, line))
+    {
+        EXPECT_EQ(std::count(line.begin(), line.end(), ','), columns) << line;
+        ++rows;
+    }
+    EXPECT_GE(rows, 2);
+    EXPECT_LT(rows, 500);
+    fs::remove_all(outDir);
 }

@@ -23,6 +23,7 @@
 #include "ns3/rng-seed-manager.h"
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
@@ -93,6 +94,12 @@ main(int argc, char** argv)
     {
         std::cerr << program << ": the run failed: " << r.error << "\n";
         return 1;
+    }
+    if (r.signal != 0)
+    {
+        std::cerr << program << ": interrupted by " << (r.signal == SIGINT ? "SIGINT" : "SIGTERM")
+                  << " after " << r.roundsCompleted << " rounds (summary.json says so)\n";
+        return 128 + r.signal;
     }
     return 0;
 }

@@ -30,10 +30,12 @@
 #include "ns3/uinteger.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <sstream>
 #include <stdexcept>
 
@@ -63,6 +65,33 @@ OneOf(const std::vector<std::string>& names)
         s += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
     }
     return s;
+}
+
+/// The signal that asked the run to stop (0: none).
+volatile std::sig_atomic_t g_stopSignal = 0;
+
+/// SIGINT/SIGTERM: the first asks the run to stop at the next event; a second
+/// one ends the process at once.
+extern "C" void
+OnStopSignal(int signal)
+{
+    if (g_stopSignal != 0)
+    {
+        _exit(128 + signal);
+    }
+    g_stopSignal = signal;
+}
+
+/// Every 50 ms of simulated time: has a signal asked the run to stop?
+void
+WatchStopSignal(Ptr<FedMoeServerApplication> server)
+{
+    if (g_stopSignal != 0)
+    {
+        server->Interrupt(g_stopSignal == SIGINT ? "SIGINT" : "SIGTERM");
+        return;
+    }
+    Simulator::Schedule(MilliSeconds(50), &WatchStopSignal, server);
 }
 
 /// The ns-3 mobility model of a --mobility name ("" if unknown).
@@ -596,7 +625,15 @@ FedMoeScenario::Run() const
     Simulator::Stop(Seconds(10 + rounds * (deadline + 5) + 60));
     const double setupWall
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+    // Ctrl-C, timeout(1) and Slurm's time limit end the run at a safe point:
+    // rows whole, clients.csv and summary.json written ("status": "interrupted").
+    g_stopSignal = 0;
+    auto oldInt = std::signal(SIGINT, OnStopSignal);
+    auto oldTerm = std::signal(SIGTERM, OnStopSignal);
+    Simulator::ScheduleNow(&WatchStopSignal, fed.GetServer());
     Simulator::Run();
+    std::signal(SIGINT, oldInt);
+    std::signal(SIGTERM, oldTerm);
     if (flowmon)
     {
         flowHelper.SerializeToXmlFile(outDir + "/flowmon.xml", true, true);
@@ -606,6 +643,7 @@ FedMoeScenario::Run() const
     Ptr<FedMoeServerApplication> srv = fed.GetServer();
     const FedMoeRoundCoordinator* coordinator = srv->GetCoordinator();
     result.error = srv->GetError();
+    result.signal = g_stopSignal;
     result.roundsCompleted = srv->GetRoundsCompleted();
     result.finalAccuracy = srv->GetFinalAccuracy();
     result.simTimeS = Simulator::Now().GetSeconds();
@@ -628,7 +666,7 @@ FedMoeScenario::Run() const
         result.evaluationWallS = coordinator->GetEvaluationWallSeconds();
         result.rounds = coordinator->GetRecords();
     }
-    if (result.error.empty() && result.roundsCompleted < rounds)
+    if (result.error.empty() && result.signal == 0 && result.roundsCompleted < rounds)
     {
         result.error = "only " + std::to_string(result.roundsCompleted) + " of "
                        + std::to_string(rounds) + " rounds completed";

@@ -25,6 +25,7 @@ namespace ns3
 struct FedMoeScenarioResult
 {
     std::string error;            //!< non-empty: the run failed (why)
+    int signal{0};                //!< SIGINT or SIGTERM when one interrupted the run, else 0
     uint32_t roundsCompleted{0};  //!< rounds recorded
     double finalAccuracy{0};      //!< last evaluated test accuracy
     uint32_t roundsToTarget{0};   //!< first round at the target (0: never)

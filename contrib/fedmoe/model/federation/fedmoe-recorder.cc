@@ -159,7 +159,9 @@ FedMoeRecorder::WriteFinal(const std::vector<FedMoeClientRecord>& clients,
                                         + summaryJson);
         }
     }
-    summary["status"] = error.empty() ? "ok" : "error";
+    // A run stopped from outside (a signal, a time limit) is neither done nor failed.
+    const bool interrupted = summary.value("interrupted", false);
+    summary["status"] = !error.empty() ? "error" : interrupted ? "interrupted" : "ok";
     if (!error.empty())
     {
         summary["error"] = error;

@@ -681,6 +681,11 @@ FedMoeServerApplication::SummaryJson() const
     j["sim_time_s"] = Simulator::Now().GetSeconds();
     j["clients_connected"] = m_scoreboard.AnnouncedCount();
     j["rejected_messages"] = m_rejected;
+    if (!m_interruption.empty())
+    {
+        j["interrupted"] = true;
+        j["interruption"] = m_interruption;
+    }
     if (m_executor)
     {
         j["training_wall_s"] = m_executor->GetTrainingWallSeconds();
@@ -689,6 +694,32 @@ FedMoeServerApplication::SummaryJson() const
         j["jobs_discarded"] = m_executor->GetDiscardedCount();
     }
     return j.dump();
+}
+
+void
+FedMoeServerApplication::Interrupt(const std::string& why)
+{
+    NS_LOG_FUNCTION(this << why);
+    if (m_finished)
+    {
+        return;
+    }
+    m_interruption = why.empty() ? "interrupted" : why;
+    Simulator::Cancel(m_deadlineEvent);
+    Simulator::Cancel(m_startEvent);
+    if (!m_transport)
+    {
+        m_finished = true;
+        m_runEnded(SummaryJson(), GetClientRecords(), "");
+        return;
+    }
+    Finish();
+}
+
+const std::string&
+FedMoeServerApplication::GetInterruption() const
+{
+    return m_interruption;
 }
 
 void

@@ -98,6 +98,18 @@ class FedMoeServerApplication : public Application
     uint64_t GetDroppedCount() const;
     /** \return the error that ended the run (empty if none) */
     const std::string& GetError() const;
+
+    /**
+     * \brief End the run now, as if it had finished, but marked interrupted
+     *        (a signal, a time limit): the open round is dropped unrecorded,
+     *        RunEnded fires with "interrupted": true and the reason, the
+     *        connections close and the simulation stops.
+     * \param why what interrupted it (e.g. "SIGTERM")
+     */
+    void Interrupt(const std::string& why);
+
+    /** \return why the run was interrupted ("": it was not) */
+    const std::string& GetInterruption() const;
     /** \return the test accuracy of the last evaluation (NaN if none) */
     double GetFinalAccuracy() const;
     /** \return wall-clock seconds spent encoding ASSIGNs and decoding UPDATEs */
@@ -236,6 +248,7 @@ class FedMoeServerApplication : public Application
     bool m_started{false};                                 //!< first round started
     bool m_finished{false};                                //!< run over
     std::string m_error;                                   //!< why it failed
+    std::string m_interruption;                            //!< why it was interrupted
     Time m_roundStart;                                     //!< of the open round
     uint64_t m_roundBytesDown{0};                          //!< this round
     uint64_t m_roundBytesUp{0};                            //!< this round
