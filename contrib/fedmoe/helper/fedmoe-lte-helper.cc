@@ -30,6 +30,7 @@
 #include "ns3/three-gpp-propagation-loss-model.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -286,6 +287,24 @@ FedMoeLteHelper::Install(Ptr<Node> server, NodeContainer clients, const ObjectFa
         }
     }
     Config::SetDefault("ns3::LteRlcUm::MaxTxBufferSize", UintegerValue(m_rlcBuffer));
+    // Each UE of a cell needs its own SRS slot: the eNB's SRS periodicity (40 by
+    // default, so 40 UEs at most) must cover the busiest cell; ns-3 allows up to 320.
+    const uint32_t busiest = (clients.GetN() + m_enbCount - 1) / m_enbCount;
+    uint32_t srs = 0;
+    for (uint32_t p : {2u, 5u, 10u, 20u, 40u, 80u, 160u, 320u})
+    {
+        if (srs == 0 && p >= busiest)
+        {
+            srs = p;
+        }
+    }
+    if (srs == 0)
+    {
+        throw std::invalid_argument("FedMoeLteHelper::Install: " + std::to_string(busiest)
+                                    + " UEs in one cell; ns-3's LTE allows 320 per eNB (use "
+                                      "more eNBs: SetEnbs)");
+    }
+    Config::SetDefault("ns3::LteEnbRrc::SrsPeriodicity", UintegerValue(std::max(srs, 40u)));
     m_lte = CreateObject<LteHelper>();
     m_epc = CreateObject<PointToPointEpcHelper>();
     m_lte->SetEpcHelper(m_epc);

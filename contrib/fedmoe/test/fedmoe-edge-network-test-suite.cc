@@ -20,6 +20,8 @@
 #include "ns3/fedmoe-edge-network-helper.h"
 #include "ns3/fedmoe-helper.h"
 #include "ns3/fedmoe-server-application.h"
+#include "ns3/lte-enb-net-device.h"
+#include "ns3/lte-enb-rrc.h"
 #include "ns3/lte-ue-net-device.h"
 #include "ns3/lte-ue-rrc.h"
 #include "ns3/packet.h"
@@ -148,6 +150,59 @@ class FedmoeLteTwoCellsTestCase : public TestCase
             const auto ue = DynamicCast<LteUeNetDevice>(edge.GetClientDevices().Get(i));
             NS_TEST_EXPECT_MSG_EQ(ue->GetRrc()->GetCellId(), i % 2 + 1, "cell of client " << i);
         }
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup fedmoe-tests
+ * \brief LTE: more UEs in one cell than ns-3's default SRS periodicity (40)
+ *        has slots for. FedMoeLteHelper widens the periodicity to the cell's
+ *        load (here 80), so every UE attaches and its upload arrives (with
+ *        the default, ns-3's scheduler aborts: "No info find in HARQ buffer").
+ */
+class FedmoeLteCrowdedCellTestCase : public TestCase
+{
+  public:
+    FedmoeLteCrowdedCellTestCase()
+        : TestCase("lte: 45 UEs in one cell all attach and upload")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const uint32_t n = 45;
+        NodeContainer server;
+        server.Create(1);
+        NodeContainer clients;
+        clients.Create(n);
+        FedMoeEdgeNetworkHelper edge;
+        std::vector<double> distances;
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            distances.push_back(40.0 + 4.0 * i);
+        }
+        edge.SetDistances(distances);
+        edge.Lte().SetShadowing(false);
+        edge.InstallLte(server.Get(0), clients);
+        edge.AssignStreams(100);
+        UintegerValue srs;
+        DynamicCast<LteEnbNetDevice>(edge.Lte().GetEnbDevices().Get(0))
+            ->GetRrc()
+            ->GetAttribute("SrsPeriodicity", srs);
+        NS_TEST_EXPECT_MSG_EQ(srs.Get(), 80, "SRS periodicity for 45 UEs");
+        std::vector<Ipv4Address> addresses;
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            addresses.push_back(edge.GetServerAddress(i));
+        }
+        auto probe = CreateObject<FedMoeChannelProbe>();
+        probe->SetAttribute("PayloadBytes", UintegerValue(5000));
+        probe->Install(server.Get(0), clients, addresses, nullptr, Seconds(0.5));
+        Simulator::Stop(Seconds(4));
+        Simulator::Run();
+        NS_TEST_EXPECT_MSG_EQ(probe->AllComplete(), true, "every UE's upload arrives");
         Simulator::Destroy();
     }
 };
@@ -589,6 +644,7 @@ class FedmoeEdgeNetworkTestSuite : public TestSuite
     {
         AddTestCase(new FedmoeLteNearEdgeTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeLteTwoCellsTestCase, FedMoeCompat::TEST_QUICK);
+        AddTestCase(new FedmoeLteCrowdedCellTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeLteSinrTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeLteConditionUpdateTestCase, FedMoeCompat::TEST_QUICK);
         AddTestCase(new FedmoeLteOutputsTestCase, FedMoeCompat::TEST_QUICK);
