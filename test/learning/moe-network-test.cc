@@ -181,7 +181,9 @@ TEST(MoeNetwork, TopKCanBeWidenedAtInference)
     MoeNetwork net(Tiny()); // top-2 of 4
     auto x = torch::randn({8, 16});
     auto nonZero = [](const torch::Tensor& routing)
-    { return routing.ne(0).sum(1).to(torch::kFloat64).mean().item<double>(); };
+    {
+        return routing.ne(0).sum(1).to(torch::kFloat64).mean().item<double>();
+    };
     EXPECT_DOUBLE_EQ(nonZero(net->Forward(x).routing), 2.0);
     const MoeOutput all = net->Forward(x, {}, 4);
     EXPECT_DOUBLE_EQ(nonZero(all.routing), 4.0);
