@@ -234,6 +234,12 @@ TEST(FederatedMoe, BadInputRejected)
     auto t = Sgd();
     t.optimizer = "lbfgs";
     EXPECT_THROW(FederatedMoe(SmallModel(), t), std::invalid_argument);
+    t = Sgd();
+    t.restrictedSoftmax = 0;
+    EXPECT_THROW(FederatedMoe(SmallModel(), t), std::invalid_argument);
+    m = SmallModel();
+    m.evalTopK = 5; // of 4 experts
+    EXPECT_THROW(FederatedMoe(m, Sgd()), std::invalid_argument);
     AggregationOptions a;
     a.gate = "some";
     EXPECT_THROW(moe.Aggregate({}, a), std::invalid_argument);
@@ -244,4 +250,31 @@ TEST(FederatedMoe, EntropyInBits)
     EXPECT_DOUBLE_EQ(EntropyBits({0.5, 0.5, 0, 0}), 1.0);
     EXPECT_DOUBLE_EQ(EntropyBits(std::vector<double>(8, 0.125)), 3.0);
     EXPECT_DOUBLE_EQ(EntropyBits({1, 0, 0}), 0.0);
+}
+
+TEST(FederatedMoe, RestrictedSoftmaxChangesOnlyWhatTheShardLacks)
+{
+    // A shard of one class: with FedRS the other classes' logits are scaled in
+    // the loss, so the same job trains differently; with every class present
+    // (no class absent) the factor changes nothing.
+    auto fedrs = Sgd();
+    fedrs.restrictedSoftmax = 0.5;
+    FederatedMoe plain(SmallModel(), Sgd());
+    FederatedMoe restricted(SmallModel(), fedrs);
+    const auto labels = plain.TrainLabels();
+    std::vector<int64_t> oneClass;
+    std::vector<int64_t> all;
+    for (int64_t i = 0; i < int64_t(labels.size()); ++i)
+    {
+        if (labels[i] == 0)
+        {
+            oneClass.push_back(i);
+        }
+        all.push_back(i);
+    }
+    auto job = Job(plain, 0, {0, 1}, 0, 100, 5, 1);
+    job.shard = oneClass;
+    EXPECT_NE(plain.Train(job).expertParams, restricted.Train(job).expertParams);
+    job.shard = all;
+    EXPECT_EQ(plain.Train(job).expertParams, restricted.Train(job).expertParams);
 }

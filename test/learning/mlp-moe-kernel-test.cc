@@ -37,6 +37,7 @@ struct Case
     int64_t batch;
     double aux;
     double align;
+    std::vector<double> classScale{}; //!< FedRS factors per class (empty: none)
 };
 
 /// Parameters the kernel writes: gate, then each allowed expert's four.
@@ -74,7 +75,9 @@ CheckAgainstAutograd(const Case& c)
 
     // Autograd.
     auto out = net->Forward(x, c.allowed);
-    auto ce = torch::nn::functional::cross_entropy(out.logits, y);
+    auto logits = c.classScale.empty() ? out.logits
+                                       : out.logits * torch::tensor(c.classScale, torch::kFloat32);
+    auto ce = torch::nn::functional::cross_entropy(logits, y);
     auto loss = ce + c.aux * out.auxLoss + c.align * out.alignLoss;
     loss.backward();
     auto params = Trained(net, c.allowed);
@@ -97,6 +100,7 @@ CheckAgainstAutograd(const Case& c)
     }
 
     MlpMoeKernel kernel(net, c.allowed);
+    kernel.SetClassScale(c.classScale);
     // Twice: the second step overwrites, it does not accumulate.
     kernel.Step(x, y, c.aux, c.align);
     KernelStep step = kernel.Step(x, y, c.aux, c.align);
@@ -145,6 +149,25 @@ TEST(MlpMoeKernel, GradientsMatchAutogradSubset)
     CheckAgainstAutograd({"subset, no extra terms", Shape(16, 4, 4, 2, 8), {1, 3}, 32, 0.0, 0.0});
     CheckAgainstAutograd({"subset, aux and align", Shape(16, 4, 4, 2, 8), {1, 3}, 32, 0.5, 1.0});
     CheckAgainstAutograd({"top-3 of five", Shape(12, 5, 8, 3, 6), {0, 1, 2, 4, 6}, 17, 1.0, 1.0});
+}
+
+TEST(MlpMoeKernel, GradientsMatchAutogradWithARestrictedSoftmax)
+{
+    // FedRS: classes 1 and 3 absent locally, their logits halved in the loss.
+    CheckAgainstAutograd({"subset, restricted softmax",
+                          Shape(16, 4, 4, 2, 8),
+                          {1, 3},
+                          32,
+                          0.5,
+                          1.0,
+                          {1.0, 0.5, 1.0, 0.5}});
+    CheckAgainstAutograd({"all allowed, restricted softmax",
+                          Shape(16, 4, 4, 2, 8),
+                          {0, 1, 2, 3},
+                          32,
+                          0.0,
+                          0.0,
+                          {0.25, 1.0, 1.0, 1.0}});
 }
 
 TEST(MlpMoeKernel, GradientsMatchAutogradSingleExpert)
@@ -285,6 +308,8 @@ TEST(MlpMoeKernel, RejectsBadArguments)
     EXPECT_THROW(MlpMoeKernel(net, {2, 1}), std::invalid_argument);
     EXPECT_THROW(MlpMoeKernel(net, {4}), std::invalid_argument);
     MlpMoeKernel kernel(net, {0, 1});
+    EXPECT_THROW(kernel.SetClassScale({1.0, 0.5}), std::invalid_argument);           // 2 of 4
+    EXPECT_THROW(kernel.SetClassScale({1.0, 0.0, 1.0, 1.0}), std::invalid_argument); // 0
     auto y = torch::zeros({4}, torch::kInt64);
     EXPECT_THROW(kernel.Step(torch::zeros({4, 15}), y, 0, 0), std::invalid_argument);
     EXPECT_THROW(kernel.Step(torch::zeros({4, 16}), torch::zeros({3}, torch::kInt64), 0, 0),

@@ -149,6 +149,7 @@ FedMoeScenario::Aliases()
         {"batchSize", training + "BatchSize", "at least 1", ""},
         {"alignWeight", training + "AlignLossWeight", "allowed >= 0", "0.1"},
         {"auxWeight", training + "AuxLossWeight", "allowed >= 0", ""},
+        {"restrictedSoftmax", training + "RestrictedSoftmax", "allowed (0, 1]", ""},
         {"partition", partition + "Scheme", "iid, classes, dirichlet or quantity", "classes"},
         {"classesPerClient", partition + "ClassesPerClient", "at least 1", ""},
         {"alpha", partition + "Alpha", "allowed > 0", ""},

@@ -151,7 +151,14 @@ FedMoeTraining::GetTypeId()
                             DoubleValue(d.alignLossWeight),
                             MakeDoubleAccessor(&S::Set<double, &O::alignLossWeight>,
                                                &S::Get<double, &O::alignLossWeight>),
-                            MakeDoubleChecker<double>(0.0));
+                            MakeDoubleChecker<double>(0.0))
+              .AddAttribute("RestrictedSoftmax",
+                            "FedRS: factor on the logits of the classes absent from a client's "
+                            "shard in its local loss, in (0, 1]; 1: off.",
+                            DoubleValue(d.restrictedSoftmax),
+                            MakeDoubleAccessor(&S::Set<double, &O::restrictedSoftmax>,
+                                               &S::Get<double, &O::restrictedSoftmax>),
+                            MakeDoubleChecker<double>(1e-6, 1.0));
     return tid;
 }
 

@@ -54,6 +54,9 @@ struct TrainOptions
     uint32_t batchSize = 32;       //!< samples per step
     double auxLossWeight = 0.0;    //!< Switch-style load-balancing term
     double alignLossWeight = 0.0;  //!< gate-alignment term (see MoeNetwork)
+    /// FedRS (Li & Zhan, KDD 2021): the logits of the classes absent from the
+    /// client's shard are scaled by this factor in the local loss; 1: off.
+    double restrictedSoftmax = 1.0;
 };
 
 /**

@@ -53,6 +53,9 @@ ValidateTrainOptions(const TrainOptions& o)
             "TrainOptions: auxLossWeight " + std::to_string(o.auxLossWeight) + " must be >= 0");
     Require(std::isfinite(o.alignLossWeight) && o.alignLossWeight >= 0,
             "TrainOptions: alignLossWeight " + std::to_string(o.alignLossWeight) + " must be >= 0");
+    Require(o.restrictedSoftmax > 0 && o.restrictedSoftmax <= 1,
+            "TrainOptions: restrictedSoftmax " + std::to_string(o.restrictedSoftmax)
+                + " must be in (0, 1]");
 }
 
 double
@@ -105,11 +108,26 @@ LocalTrainer::Train(MoeNetwork& net, const torch::Tensor& inputs, const torch::T
     const int64_t total = steps == 0 ? perPass : int64_t(steps);
 
     // MLP experts: the hand-written forward/backward (same gradients, no graph).
+    // FedRS: classes the shard does not hold get their logits scaled down.
+    std::vector<double> classScale;
+    if (m_options.restrictedSoftmax < 1.0)
+    {
+        classScale.assign(shape.classes, m_options.restrictedSoftmax);
+        auto labelsOf = labels.contiguous();
+        const int64_t* l = labelsOf.data_ptr<int64_t>();
+        for (auto index : shard)
+        {
+            classScale[l[index]] = 1.0;
+        }
+    }
     std::unique_ptr<MlpMoeKernel> kernel;
     if (shape.expertKind == "mlp")
     {
         kernel = std::make_unique<MlpMoeKernel>(net, allowed);
+        kernel->SetClassScale(classScale);
     }
+    const torch::Tensor scaleTensor
+        = classScale.empty() ? torch::Tensor() : torch::tensor(classScale, torch::kFloat32);
 
     std::mt19937_64 rng(seed);
     std::vector<int64_t> order = shard;
@@ -146,7 +164,8 @@ LocalTrainer::Train(MoeNetwork& net, const torch::Tensor& inputs, const torch::T
 
         optimizer->zero_grad();
         MoeOutput out = net->Forward(x, allowed);
-        auto ce = torch::nn::functional::cross_entropy(out.logits, y);
+        auto ce = torch::nn::functional::cross_entropy(
+            scaleTensor.defined() ? out.logits * scaleTensor : out.logits, y);
         auto loss = ce;
         if (m_options.auxLossWeight > 0)
         {

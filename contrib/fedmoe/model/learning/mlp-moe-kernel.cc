@@ -326,6 +326,13 @@ MlpMoeKernel::Step(const torch::Tensor& xIn, const torch::Tensor& yIn, double au
                 logits[c] += w[i] * double(o[c]);
             }
         }
+        if (!m_classScale.empty())
+        {
+            for (int64_t c = 0; c < classes; ++c)
+            {
+                logits[c] *= m_classScale[c];
+            }
+        }
         const double lMax = *std::max_element(logits.begin(), logits.end());
         double lSum = 0;
         for (int64_t c = 0; c < classes; ++c)
@@ -339,6 +346,14 @@ MlpMoeKernel::Step(const torch::Tensor& xIn, const torch::Tensor& yIn, double au
             g[c] = g[c] / lSum / double(batch);
         }
         g[label[b]] -= 1.0 / double(batch);
+        if (!m_classScale.empty())
+        {
+            // Through the scaling: dCE/d(mixture logit c) = scale_c dCE/d(scaled logit c).
+            for (int64_t c = 0; c < classes; ++c)
+            {
+                g[c] *= m_classScale[c];
+            }
+        }
 
         // Experts' output gradients (zero for the allowed experts outside the top-k).
         for (int64_t j = 0; j < nAllowed; ++j)
@@ -443,6 +458,19 @@ MlpMoeKernel::Step(const torch::Tensor& xIn, const torch::Tensor& yIn, double au
     at::mm_out(m_firstGW, m_dAct.t(), x);
     ColumnSums(dAct, batch, rows, rows, m_firstGB.data_ptr<float>());
     return result;
+}
+
+void
+MlpMoeKernel::SetClassScale(std::vector<double> scale)
+{
+    Check(scale.empty() || int64_t(scale.size()) == m_shape.classes,
+          std::to_string(scale.size()) + " class factors for " + std::to_string(m_shape.classes)
+              + " classes");
+    for (double f : scale)
+    {
+        Check(f > 0.0 && f <= 1.0, "class factor " + std::to_string(f) + " outside (0, 1]");
+    }
+    m_classScale = std::move(scale);
 }
 
 const std::vector<int64_t>&

@@ -89,6 +89,15 @@ class MlpMoeKernel
     KernelStep Step(const torch::Tensor& x, const torch::Tensor& y, double auxWeight,
                     double alignWeight);
 
+    /**
+     * \brief Scales the mixture's logits per class before the cross-entropy
+     *        (FedRS's restricted softmax: the classes a client does not hold get
+     *        a factor below 1); empty (the default): no scaling.
+     * \param scale one factor per class, in (0, 1]
+     * \throws std::invalid_argument for a wrong size or a factor outside (0, 1]
+     */
+    void SetClassScale(std::vector<double> scale);
+
     /// \brief Per expert (all E): samples whose top-k held it, summed over the steps.
     const std::vector<int64_t>& Routed() const;
 
@@ -109,6 +118,7 @@ class MlpMoeKernel
     double FlopsPerSample() const;
 
   private:
+    std::vector<double> m_classScale; //!< per-class logit factors (empty: none)
     /// \brief Sizes the per-batch buffers for \p batch samples.
     void Resize(int64_t batch);
 
