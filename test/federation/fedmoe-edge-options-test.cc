@@ -59,6 +59,7 @@ TEST(FedMoeEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
         {"--network=lte --speed=0", "--speed=0.000: allowed (0, 100] m/s"},
         {"--network=p2p --mobility=random-walk", "has no effect on --network=p2p"},
         {"--network=lte --lteScheduler=fifo", "--lteScheduler=fifo is unknown; allowed: pf or rr"},
+        {"--network=lte --clients=400", "at most 320 UEs"},
         {"--holdout=1", "--holdout"},
         {"--network=p2p --distanceMax=50", "--distanceMax=50.000 has no effect on --network=p2p"},
         {"--network=p2p --lossExponent=2", "applies to --network=wifi only"},

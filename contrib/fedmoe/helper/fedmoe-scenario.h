@@ -151,6 +151,12 @@ class FedMoeScenario
      */
     FedMoeScenarioResult Run() const;
 
+    /**
+     * \param name a --mobility value: static, random-walk or gauss-markov
+     * \return the ns-3 mobility model's TypeId name ("" if the name is unknown)
+     */
+    static std::string MobilityType(const std::string& name);
+
   private:
     std::string m_flagError; //!< the first alias value the command line could not set
 };

@@ -27,8 +27,9 @@ namespace ns3
  * \brief Turns protocol events into link observations in a scoreboard.
  *
  * One uplink and one downlink FedMoeChannelEstimator per server. The
- * observer must outlive neither its scoreboard nor be copied: the
- * estimators' Updated trace sources call back into it.
+ * scoreboard must outlive the observer, and the observer is not copyable:
+ * the estimators' Updated trace sources call back into it (its destructor
+ * disconnects them).
  */
 class FedMoeLinkObserver
 {

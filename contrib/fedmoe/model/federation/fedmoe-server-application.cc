@@ -716,12 +716,6 @@ FedMoeServerApplication::Interrupt(const std::string& why)
     Finish();
 }
 
-const std::string&
-FedMoeServerApplication::GetInterruption() const
-{
-    return m_interruption;
-}
-
 void
 FedMoeServerApplication::Finish()
 {

@@ -108,8 +108,6 @@ class FedMoeServerApplication : public Application
      */
     void Interrupt(const std::string& why);
 
-    /** \return why the run was interrupted ("": it was not) */
-    const std::string& GetInterruption() const;
     /** \return the test accuracy of the last evaluation (NaN if none) */
     double GetFinalAccuracy() const;
     /** \return wall-clock seconds spent encoding ASSIGNs and decoding UPDATEs */
