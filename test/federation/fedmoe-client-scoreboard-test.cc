@@ -43,7 +43,7 @@ TEST(FedMoeClientScoreboard, TheSchedulerSeesTheAnnouncedCapacityAndTheObservedC
     EXPECT_EQ(board.MaxAnnouncedId(), 5u);
 
     // Nothing measured yet: zeros, so the announced figures stand in.
-    sched::ChannelObservation o = board.ObservationOf(2);
+    sched::ChannelObservation o = board.ObservationOf(2, 0.0);
     EXPECT_EQ(o.goodputUpBps, 0.0);
     EXPECT_EQ(o.goodputDownBps, 0.0);
     EXPECT_EQ(o.rttS, 0.0);
@@ -59,16 +59,16 @@ TEST(FedMoeClientScoreboard, TheSchedulerSeesTheAnnouncedCapacityAndTheObservedC
     down.goodputBps = 40e6;
     down.transferSamples = 2;
     board.ObserveDownlink(2, down);
-    o = board.ObservationOf(2);
+    o = board.ObservationOf(2, 0.0);
     EXPECT_EQ(o.goodputUpBps, 12e6);
     EXPECT_EQ(o.goodputDownBps, 40e6);
     EXPECT_EQ(o.rttS, 0.0);
     up.rttSamples = 3;
     board.ObserveUplink(2, up);
-    EXPECT_EQ(board.ObservationOf(2).rttS, 0.03);
+    EXPECT_EQ(board.ObservationOf(2, 0.0).rttS, 0.03);
 
     board.SetConnected(5, false);
-    const std::vector<sched::ClientInfo> available = board.Available(64);
+    const std::vector<sched::ClientInfo> available = board.Available(64, 0.0);
     ASSERT_EQ(available.size(), 1u);
     EXPECT_EQ(available[0].id, 2u);
     EXPECT_EQ(available[0].profile.computeGflops, 150.0);
@@ -89,13 +89,94 @@ TEST(FedMoeClientScoreboard, CompletionRatiosMoveOnlyOnEvidence)
     }
     // Client 0 took twice the prediction; client 1's update never came; 2 sat out.
     std::map<uint32_t, FedMoeCompletion> round{{0, {true, 5.0, 10.0}}, {1, {false, 5.0, 0.0}}};
-    board.RecordCompletions(round, 0.5);
+    board.RecordCompletions(1, round, 0.5);
     EXPECT_DOUBLE_EQ(board.GetState(0).completionRatio, 0.5 * 1.0 + 0.5 * 2.0);
     EXPECT_DOUBLE_EQ(board.GetState(1).completionRatio, 1.0);
     EXPECT_DOUBLE_EQ(board.GetState(2).completionRatio, 1.0);
     // Sitting out drifts back towards the prediction.
-    board.RecordCompletions({}, 0.5);
+    board.RecordCompletions(2, {}, 0.5);
     EXPECT_DOUBLE_EQ(board.GetState(0).completionRatio, 1.5 + 0.5 * (1.0 - 1.5));
+}
+
+TEST(FedMoeClientScoreboard, AMissRaisesTheRatioAtTheNextRoundUnlessTheUpdateTurnsUpLate)
+{
+    FedMoeClientScoreboard board;
+    board.Announce(0, "t", Capacity(10));
+    board.Announce(1, "t", Capacity(10));
+    // Predicted 10 s, deadline 40 s, nothing came from either: no verdict yet.
+    const FedMoeCompletion missed{false, 10.0, 0.0, 40.0};
+    board.RecordCompletions(3, {{0, missed}, {1, missed}}, 0.5);
+    EXPECT_DOUBLE_EQ(board.GetState(0).completionRatio, 1.0);
+    EXPECT_DOUBLE_EQ(board.GetState(1).completionRatio, 1.0);
+    // Client 0's UPDATE of round 3 turns up in round 4 (its transfer is what
+    // tells); client 1's never does (one of another round changes nothing).
+    board.LateArrival(0, 3);
+    board.LateArrival(1, 2);
+    const FedMoeCompletion onTime{true, 10.0, 10.0, 40.0};
+    board.RecordCompletions(4, {{0, onTime}, {1, onTime}}, 0.5);
+    EXPECT_DOUBLE_EQ(board.GetState(0).completionRatio, 1.0);
+    // Client 1: as if round 3 took twice the prediction, then round 4 as predicted.
+    const double afterMiss = 0.5 + 0.5 * 2.0;
+    EXPECT_DOUBLE_EQ(board.GetState(1).completionRatio, 0.5 * afterMiss + 0.5 * afterMiss * 1.0);
+    // Near the deadline, the deadline bounds it: 0.5 + 0.5 * 40 / 30.
+    board.RecordCompletions(5, {{0, {false, 30.0, 0.0, 40.0}}}, 0.5);
+    board.RecordCompletions(6, {{0, {false, 50.0, 0.0, 40.0}}}, 0.5);
+    EXPECT_DOUBLE_EQ(board.GetState(0).completionRatio, 0.5 + 0.5 * 40.0 / 30.0);
+    // A prediction already past the deadline says nothing new.
+    board.RecordCompletions(7, {}, 1.0);
+    EXPECT_DOUBLE_EQ(board.GetState(0).completionRatio, 1.0); // sat out: back to 1
+}
+
+TEST(FedMoeClientScoreboard, ObservationsCarryTheirAgeAndComputeSpeed)
+{
+    FedMoeClientScoreboard board;
+    board.Announce(0, "t", Capacity(10));
+    FedMoeLinkObservation up;
+    up.goodputBps = 1e6;
+    up.transferSamples = 1;
+    up.observedAtS = 100.0;
+    board.ObserveUplink(0, up);
+    // An RTT sample later refreshes the estimate but not the goodput's age.
+    up.rttS = 0.02;
+    up.rttSamples = 1;
+    up.observedAtS = 130.0;
+    board.ObserveUplink(0, up);
+    sched::ChannelObservation o = board.ObservationOf(0, 160.0);
+    EXPECT_DOUBLE_EQ(o.linkAgeS, 60.0);
+    EXPECT_DOUBLE_EQ(o.rttS, 0.02);
+    EXPECT_EQ(o.observedComputeGflops, 0.0);
+    // Compute samples are smoothed in time per FLOP: 1 / (0.5 / 4 + 0.5 / 2).
+    board.ObserveCompute(0, 4.0, 150.0, 0.5);
+    board.ObserveCompute(0, 2.0, 155.0, 0.5);
+    board.ObserveCompute(0, -1.0, 156.0, 0.5); // ignored
+    o = board.ObservationOf(0, 160.0);
+    EXPECT_NEAR(o.observedComputeGflops, 1.0 / (0.5 / 4.0 + 0.5 / 2.0), 1e-12);
+    EXPECT_DOUBLE_EQ(o.computeAgeS, 5.0);
+}
+
+TEST(FedMoeClientScoreboard, AnSnrDropSinceTheLastTransferPredictsASlowerLink)
+{
+    FedMoeClientScoreboard board;
+    board.Announce(0, "t", Capacity(10));
+    FedMoeLinkObservation up;
+    up.goodputBps = 8e6;
+    up.transferSamples = 1;
+    up.snrDb = 30.0;
+    up.snrSamples = 5;
+    up.observedAtS = 10.0;
+    board.ObserveUplink(0, up);
+    EXPECT_DOUBLE_EQ(board.ObservationOf(0, 10.0).goodputUpBps, 8e6);
+    // The device walked away: 10 dB now, no transfer since.
+    up.snrDb = 10.0;
+    up.snrSamples = 9;
+    up.observedAtS = 20.0;
+    board.ObserveUplink(0, up);
+    const double scale = std::log2(1.0 + 10.0) / std::log2(1.0 + 1000.0);
+    EXPECT_NEAR(board.ObservationOf(0, 20.0).goodputUpBps, 8e6 * scale, 1e-6);
+    EXPECT_DOUBLE_EQ(FedMoeClientScoreboard::SnrRateScale(30.0, 30.0), 1.0);
+    EXPECT_DOUBLE_EQ(FedMoeClientScoreboard::SnrRateScale(-40.0, 40.0), 4.0);
+    EXPECT_DOUBLE_EQ(FedMoeClientScoreboard::SnrRateScale(40.0, -40.0), 1.0 / 16.0);
+    EXPECT_DOUBLE_EQ(FedMoeClientScoreboard::SnrRateScale(std::nan(""), 3.0), 1.0);
 }
 
 TEST(FedMoeClientScoreboard, ScoresExistFromStartAndFeedTheInput)
@@ -120,7 +201,7 @@ TEST(FedMoeClientScoreboard, ScoresExistFromStartAndFeedTheInput)
     cost.experts.resize(3);
     sched::AlignmentConstraints limits;
     limits.maxExpertsPerClient = 1;
-    const sched::AlignmentInput in = board.BuildInput(board.Available(10), cost, limits);
+    const sched::AlignmentInput in = board.BuildInput(board.Available(10, 0.0), cost, limits);
     ASSERT_EQ(in.clients.size(), 2u);
     EXPECT_EQ(in.fitness.size(), 6u);
     EXPECT_DOUBLE_EQ(in.fitness[5], board.GetFitness().Score(1, 2));

@@ -54,6 +54,12 @@ TEST(FedMoeRecorder, WritesRoundsAndAssignmentsRowByRow)
     r.expertLoadCv = 0.5;
     r.routingEntropy = 1.75;
     r.personalAccuracy = 0.9375;
+    r.picked = 5;
+    r.leftOut = 1;
+    r.partial = 2;
+    r.missing = 1;
+    r.unusedBytesUp = 300;
+    r.minTrainers = 1;
     rec.AddRound(r);
     FedMoeRoundRecord unevaluated;
     unevaluated.round = 2;
@@ -63,10 +69,28 @@ TEST(FedMoeRecorder, WritesRoundsAndAssignmentsRowByRow)
     // Readable before Finish(): a run that dies keeps its completed rounds.
     EXPECT_EQ(Read(dir / "rounds.csv"),
               "round,sim_time_s,wall_time_s,participants,dropped,test_accuracy,test_loss,"
-              "bytes_down,bytes_up,expert_load_cv,routing_entropy,personal_accuracy\n"
-              "1,2.5,0.125,4,1,0.6875,1.25,1000,900,0.5,1.75,0.9375\n"
-              "2,0,0,0,0,nan,nan,0,0,nan,nan,nan\n");
+              "bytes_down,bytes_up,expert_load_cv,routing_entropy,personal_accuracy,picked,"
+              "left_out,partial,missing,refused,unused_bytes_up,min_trainers\n"
+              "1,2.5,0.125,4,1,0.6875,1.25,1000,900,0.5,1.75,0.9375,5,1,2,1,0,300,1\n"
+              "2,0,0,0,0,nan,nan,0,0,nan,nan,nan,0,0,0,0,0,0,0\n");
     EXPECT_EQ(Read(dir / "assignments.csv"), "round,client,expert\n1,1,1\n1,3,0\n1,3,2\n");
+    FedMoeParticipantRecord p;
+    p.round = 1;
+    p.client = 3;
+    p.experts = 2;
+    p.localSteps = 5;
+    p.predictedS = 1.5;
+    p.arrivalS = 1.75;
+    p.status = "used";
+    rec.AddParticipant(p);
+    FedMoeParticipantRecord idle;
+    idle.round = 1;
+    idle.client = 4;
+    idle.status = "left_out";
+    rec.AddParticipant(idle);
+    EXPECT_EQ(Read(dir / "participants.csv"),
+              "round,client,experts,local_steps,predicted_s,arrival_s,status\n"
+              "1,3,2,5,1.5,1.75,used\n1,4,0,0,nan,nan,left_out\n");
     EXPECT_FALSE(fs::exists(dir / "summary.json"));
 }
 

@@ -251,7 +251,7 @@ TEST(FedMoeRoundCoordinator, ScoresAfterARoundAreTheHandComputedEmas)
     const double predicted = sched::CapacityEstimator::RoundTime(rates, in.model, {0, 1});
     ASSERT_GT(predicted, 0.0);
     EXPECT_DOUBLE_EQ(f.scoreboard.GetState(0).completionRatio, 0.7 + 0.3 * (2.0 / predicted));
-    // A participant whose update never came keeps its ratio.
+    // A participant whose update never came: no verdict until the next round ends.
     EXPECT_DOUBLE_EQ(f.scoreboard.GetState(1).completionRatio, 1.0);
     // The next input carries the new scores.
     f.Plan(10.0);

@@ -284,6 +284,12 @@ FedMoeHelper::ConnectSinks()
                                                  {
                                                      recorder->AddRound(record);
                                                  }));
+        m_server->TraceConnectWithoutContext("ParticipantRecorded",
+                                             Callback<void, const FedMoeParticipantRecord&>(
+                                                 [recorder](const FedMoeParticipantRecord& record)
+                                                 {
+                                                     recorder->AddParticipant(record);
+                                                 }));
         // The server does not know how the shards were cut; the helper does.
         const learning::PartitionOptions partition = m_partitionOptions;
         const double sizeCv = m_shardSizeCv;

@@ -20,6 +20,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -87,6 +89,8 @@ FedMoeScenario::Aliases()
         {"deadline", server + "RoundDeadline", "a round deadline > 0 s", "20s"},
         {"targetAccuracy", round + "TargetAccuracy", "allowed [0, 1]", "0.7"},
         {"participation", round + "Participation", "allowed (0, 1]", ""},
+        {"minWork", round + "MinWorkFraction", "allowed (0, 1] (1: whole work or none)", ""},
+        {"observationHalfLife", round + "ObservationHalfLife", "allowed > 0 s", ""},
         {"progress", server + "Progress", "true or false", ""},
         {"dataset", model + "DataSet", "fashion-mnist, cifar10 or synthetic", "fashion-mnist"},
         {"dataDir", model + "DataDirectory", "a directory", ""},
@@ -256,6 +260,12 @@ FedMoeScenario::AddCommandLineValues(CommandLine& cmd)
     cmd.AddValue("lossExponent", "Log-distance path-loss exponent (> 0)", lossExponent);
     cmd.AddValue("errorRate", "Packet error rate of each p2p link, [0, 1)", errorRate);
     cmd.AddValue("bandwidthScale", "Multiplies the devices' link rates (> 0)", bandwidthScale);
+    cmd.AddValue("overstated",
+                 "Share of devices (p2p) whose links are slower than they announce, [0, 1]",
+                 overstated);
+    cmd.AddValue("overstatement",
+                 "How many times faster than real those devices announce their links (>= 1)",
+                 overstatement);
     cmd.AddValue("mix", "Device tier mix tier=weight,... over the FedMoeDeviceCatalog", mix);
     for (const auto& alias : Aliases())
     {
@@ -275,6 +285,27 @@ FedMoeScenario::AddCommandLineValues(CommandLine& cmd)
         cmd.AddValue(alias.flag, info.help + " (" + alias.path + ")",
                      Callback<bool, FedMoeCompat::CommandLineValue>(set), DefaultText(info));
     }
+}
+
+std::vector<double>
+FedMoeScenario::RateFactors() const
+{
+    std::vector<double> factors(clients, 1.0);
+    const auto slow = static_cast<uint32_t>(std::lround(overstated * clients));
+    if (slow == 0)
+    {
+        return factors;
+    }
+    std::vector<uint32_t> order(clients);
+    std::iota(order.begin(), order.end(), 0U);
+    // Its own engine from the seed: which devices lie does not move other draws.
+    std::mt19937_64 engine(0x6f76657273746174ULL ^ seed);
+    std::shuffle(order.begin(), order.end(), engine);
+    for (uint32_t i = 0; i < slow; ++i)
+    {
+        factors[order[i]] = 1.0 / overstatement;
+    }
+    return factors;
 }
 
 std::string
@@ -348,8 +379,23 @@ FedMoeScenario::Validate() const
     {
         return ("--bandwidthScale=" + Num(bandwidthScale) + ": allowed > 0");
     }
+    if (!(overstated >= 0 && overstated <= 1))
+    {
+        return ("--overstated=" + Num(overstated) + ": allowed a share in [0, 1]");
+    }
+    if (!(overstatement >= 1) || !std::isfinite(overstatement))
+    {
+        return ("--overstatement=" + Num(overstatement) + ": allowed a factor >= 1");
+    }
     // Flags the chosen network does not use are errors, not silently ignored.
     const FedMoeScenario standard;
+    if (network != "p2p"
+        && (overstated != standard.overstated || overstatement != standard.overstatement))
+    {
+        return ("--overstated and --overstatement apply to --network=p2p only (on wifi and lte "
+                "the radio sets the rate whatever a device announces): drop them, or use "
+                "--network=p2p");
+    }
     if (network == "p2p"
         && (distanceMax != standard.distanceMax || distanceMin != standard.distanceMin))
     {

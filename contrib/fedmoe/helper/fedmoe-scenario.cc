@@ -142,6 +142,7 @@ FedMoeScenario::Run() const
         }
         else
         {
+            edge.SetRateFactors(RateFactors());
             edge.InstallPointToPoint(server.Get(0), devices);
         }
         edge.AssignStreams(100);

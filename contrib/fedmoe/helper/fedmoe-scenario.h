@@ -94,12 +94,21 @@ class FedMoeScenario
     double lossExponent = 3.0;            //!< log-distance path-loss exponent
     double errorRate = 0.0;               //!< p2p per-link packet error rate
     double bandwidthScale = 1.0;          //!< multiplies device link rates
-    std::string mobility = "static";      //!< static | random-walk | gauss-markov (wifi, lte)
-    double speed = 1.0;                   //!< mean device speed when moving, m/s
-    std::string lteScheduler = "pf";      //!< LTE MAC scheduler: pf | rr
-    bool netanim = false;                 //!< NetAnim trace outDir/netanim.xml
+    double overstated = 0.0;         //!< share of p2p devices whose links are slower than announced
+    double overstatement = 10.0;     //!< announced / real rate of those links
+    std::string mobility = "static"; //!< static | random-walk | gauss-markov (wifi, lte)
+    double speed = 1.0;              //!< mean device speed when moving, m/s
+    std::string lteScheduler = "pf"; //!< LTE MAC scheduler: pf | rr
+    bool netanim = false;            //!< NetAnim trace outDir/netanim.xml
     /// Device tier mix over the FedMoeDeviceCatalog.
     std::string mix = "mcu-sensor=1,raspberry-pi-4=2,jetson-nano=1,midrange-phone=2,laptop=1";
+
+    /**
+     * \brief Real / announced rate of each device's p2p link: overstated x
+     *        clients of them (drawn from the seed) carry 1/overstatement.
+     * \return one factor per client
+     */
+    std::vector<double> RateFactors() const;
 
     /** \return the flag -> attribute table (every short flag that is an attribute) */
     static const std::vector<FedMoeFlagAlias>& Aliases();

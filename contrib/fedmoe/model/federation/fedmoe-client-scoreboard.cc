@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace ns3
@@ -106,16 +107,82 @@ FedMoeClientScoreboard::GetState(uint32_t client) const
     return it->second;
 }
 
+namespace
+{
+
+/// Keep when the goodput last changed (and the SNR then) across copies.
+void
+Keep(std::map<uint32_t, FedMoeLinkObservation>& links, uint32_t client,
+     const FedMoeLinkObservation& observation)
+{
+    FedMoeLinkObservation next = observation;
+    auto it = links.find(client);
+    const bool newTransfer
+        = it == links.end() || observation.transferSamples != it->second.transferSamples;
+    if (newTransfer)
+    {
+        next.transferAtS = observation.observedAtS;
+        next.snrAtTransferDb = observation.snrSamples > 0
+                                   ? observation.snrDb
+                                   : std::numeric_limits<double>::quiet_NaN();
+    }
+    else
+    {
+        next.transferAtS = it->second.transferAtS;
+        next.snrAtTransferDb = it->second.snrAtTransferDb;
+    }
+    links[client] = next;
+}
+
+/// Age of a figure last changed at atS (NaN or in the future: fresh).
+double
+Age(double nowS, double atS)
+{
+    return std::isfinite(atS) && nowS > atS ? nowS - atS : 0.0;
+}
+
+} // namespace
+
 void
 FedMoeClientScoreboard::ObserveUplink(uint32_t client, const FedMoeLinkObservation& observation)
 {
-    m_uplink[client] = observation;
+    Keep(m_uplink, client, observation);
 }
 
 void
 FedMoeClientScoreboard::ObserveDownlink(uint32_t client, const FedMoeLinkObservation& observation)
 {
-    m_downlink[client] = observation;
+    Keep(m_downlink, client, observation);
+}
+
+void
+FedMoeClientScoreboard::ObserveCompute(uint32_t client, double gflops, double atS, double smoothing)
+{
+    if (!(gflops > 0) || !std::isfinite(gflops))
+    {
+        return;
+    }
+    FedMoeComputeObservation& c = m_compute[client];
+    // Smoothed in time per FLOP, which round times add up.
+    c.gflops = c.samples == 0 ? gflops : 1.0 / ((1.0 - smoothing) / c.gflops + smoothing / gflops);
+    ++c.samples;
+    c.observedAtS = atS;
+}
+
+double
+FedMoeClientScoreboard::SnrRateScale(double thenDb, double nowDb)
+{
+    if (!std::isfinite(thenDb) || !std::isfinite(nowDb))
+    {
+        return 1.0;
+    }
+    const double then = std::log2(1.0 + std::pow(10.0, thenDb / 10.0));
+    const double now = std::log2(1.0 + std::pow(10.0, nowDb / 10.0));
+    if (!(then > 0))
+    {
+        return 1.0;
+    }
+    return std::clamp(now / then, 1.0 / 16.0, 4.0);
 }
 
 void
@@ -146,19 +213,45 @@ FedMoeClientScoreboard::NumClients() const
 }
 
 sched::ChannelObservation
-FedMoeClientScoreboard::ObservationOf(uint32_t client) const
+FedMoeClientScoreboard::ObservationOf(uint32_t client, double nowS) const
 {
     sched::ChannelObservation o;
+    double transferAtS = std::numeric_limits<double>::quiet_NaN();
     auto up = m_uplink.find(client);
     if (up != m_uplink.end())
     {
-        o.goodputUpBps = up->second.transferSamples > 0 ? up->second.goodputBps : 0.0;
-        o.rttS = up->second.rttSamples > 0 ? up->second.rttS : 0.0;
+        const FedMoeLinkObservation& u = up->second;
+        if (u.transferSamples > 0)
+        {
+            const double snrNow = u.snrSamples > 0 ? u.snrDb : std::nan("");
+            o.goodputUpBps = u.goodputBps * SnrRateScale(u.snrAtTransferDb, snrNow);
+            transferAtS = u.transferAtS;
+        }
+        o.rttS = u.rttSamples > 0 ? u.rttS : 0.0;
     }
     auto down = m_downlink.find(client);
-    if (down != m_downlink.end())
+    if (down != m_downlink.end() && down->second.transferSamples > 0)
     {
-        o.goodputDownBps = down->second.transferSamples > 0 ? down->second.goodputBps : 0.0;
+        const FedMoeLinkObservation& d = down->second;
+        // The radio's SNR is the uplink estimator's; the downlink shares the channel.
+        double scale = 1.0;
+        if (up != m_uplink.end() && up->second.snrSamples > 0)
+        {
+            scale = SnrRateScale(d.snrAtTransferDb, up->second.snrDb);
+        }
+        o.goodputDownBps = d.goodputBps * scale;
+        // The older of the two transfers sets the link's age.
+        if (!std::isfinite(transferAtS) || d.transferAtS < transferAtS)
+        {
+            transferAtS = d.transferAtS;
+        }
+    }
+    o.linkAgeS = Age(nowS, transferAtS);
+    auto compute = m_compute.find(client);
+    if (compute != m_compute.end())
+    {
+        o.observedComputeGflops = compute->second.gflops;
+        o.computeAgeS = Age(nowS, compute->second.observedAtS);
     }
     auto it = m_clients.find(client);
     o.completionRatio = it != m_clients.end() ? it->second.completionRatio : 1.0;
@@ -166,7 +259,7 @@ FedMoeClientScoreboard::ObservationOf(uint32_t client) const
 }
 
 std::vector<sched::ClientInfo>
-FedMoeClientScoreboard::Available(double samples) const
+FedMoeClientScoreboard::Available(double samples, double nowS) const
 {
     std::vector<sched::ClientInfo> available;
     for (const auto& [id, state] : m_clients)
@@ -178,7 +271,7 @@ FedMoeClientScoreboard::Available(double samples) const
         sched::ClientInfo info;
         info.id = id;
         info.profile = state.capacity;
-        info.channel = ObservationOf(id);
+        info.channel = ObservationOf(id, nowS);
         info.samples = samples;
         available.push_back(info);
     }
@@ -246,11 +339,24 @@ FedMoeClientScoreboard::RecordTraining(const std::vector<learning::TrainResult>&
 }
 
 void
-FedMoeClientScoreboard::RecordCompletions(const std::map<uint32_t, FedMoeCompletion>& participants,
+FedMoeClientScoreboard::RecordCompletions(uint32_t round,
+                                          const std::map<uint32_t, FedMoeCompletion>& participants,
                                           double smoothing)
 {
     for (auto& [client, state] : m_clients)
     {
+        // A miss of an earlier round whose UPDATE never turned up: it took
+        // longer than predicted, or it was offline (the server cannot tell).
+        // As if it had taken twice the prediction (at most the deadline):
+        // repeated misses raise the ratio geometrically, one absence a little.
+        if (state.missedRound != 0 && state.missedRound < round)
+        {
+            const FedMoeCompletion& m = state.missed;
+            state.completionRatio = sched::CapacityEstimator::UpdateCompletionRatio(
+                state.completionRatio, std::min(m.deadlineS, 2.0 * m.predictedS), m.predictedS,
+                smoothing);
+            state.missedRound = 0;
+        }
         auto p = participants.find(client);
         if (p == participants.end())
         {
@@ -263,6 +369,23 @@ FedMoeClientScoreboard::RecordCompletions(const std::map<uint32_t, FedMoeComplet
             state.completionRatio = sched::CapacityEstimator::UpdateCompletionRatio(
                 state.completionRatio, c.observedS, c.predictedS, smoothing);
         }
+        else if (!c.arrived && c.predictedS > 0 && c.deadlineS > c.predictedS)
+        {
+            // Judged at the next round's end: its UPDATE may still come, and
+            // then its transfer tells more than its absence.
+            state.missedRound = round;
+            state.missed = c;
+        }
+    }
+}
+
+void
+FedMoeClientScoreboard::LateArrival(uint32_t client, uint32_t round)
+{
+    auto it = m_clients.find(client);
+    if (it != m_clients.end() && round > 0 && it->second.missedRound == round)
+    {
+        it->second.missedRound = 0;
     }
 }
 

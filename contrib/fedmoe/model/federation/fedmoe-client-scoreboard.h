@@ -41,6 +41,33 @@ struct FedMoeLinkObservation
     uint32_t rttSamples{0};      //!< samples behind rttS
     uint32_t snrSamples{0};      //!< samples behind snrDb
     double observedAtS{std::numeric_limits<double>::quiet_NaN()}; //!< when last updated, s
+    /// When goodputBps last changed (a transfer), s; the scoreboard keeps it.
+    double transferAtS{std::numeric_limits<double>::quiet_NaN()};
+    /// snrDb when goodputBps last changed (NaN: no SNR then); the scoreboard keeps it.
+    double snrAtTransferDb{std::numeric_limits<double>::quiet_NaN()};
+};
+
+/**
+ * \ingroup fedmoe-federation
+ * \brief The compute speed the server inferred from a client's past rounds.
+ */
+struct FedMoeComputeObservation
+{
+    double gflops{0};                                             //!< smoothed, GFLOP/s
+    uint32_t samples{0};                                          //!< rounds behind it
+    double observedAtS{std::numeric_limits<double>::quiet_NaN()}; //!< last sample, s
+};
+
+/**
+ * \ingroup fedmoe-federation
+ * \brief How one participant of a round fared, for the completion ratios.
+ */
+struct FedMoeCompletion
+{
+    bool arrived{false};  //!< its update arrived and was accepted
+    double predictedS{0}; //!< round time the estimator predicted, s
+    double observedS{0};  //!< round start to arrival, s
+    double deadlineS{0};  //!< the round's deadline, s (0: none)
 };
 
 /**
@@ -55,17 +82,8 @@ struct FedMoeClientState
     double completionRatio{1.0};                  //!< observed / predicted round time (EMA)
     uint32_t roundsAssigned{0};                   //!< rounds given work
     uint32_t roundsDropped{0};                    //!< rounds whose update was not used
-};
-
-/**
- * \ingroup fedmoe-federation
- * \brief How one participant of a round fared, for the completion ratios.
- */
-struct FedMoeCompletion
-{
-    bool arrived{false};  //!< its update arrived and was accepted
-    double predictedS{0}; //!< round time the estimator predicted, s
-    double observedS{0};  //!< round start to arrival, s
+    uint32_t missedRound{0};                      //!< round whose update is missing (0: none)
+    FedMoeCompletion missed;                      //!< how that round was predicted
 };
 
 /**
@@ -160,6 +178,16 @@ class FedMoeClientScoreboard
     void ObserveDownlink(uint32_t client, const FedMoeLinkObservation& observation);
 
     /**
+     * \brief A compute-speed sample: the FLOPs of a job over the time from its
+     *        ASSIGN's delivery to its UPDATE's first byte.
+     * \param client client id
+     * \param gflops the sample, GFLOP/s (not finite or not positive: ignored)
+     * \param atS when, s
+     * \param smoothing EMA weight of the new sample, (0, 1]
+     */
+    void ObserveCompute(uint32_t client, double gflops, double atS, double smoothing);
+
+    /**
      * \brief Tell the records how far a client is from its access point.
      * \param client client id
      * \param metres distance
@@ -184,20 +212,34 @@ class FedMoeClientScoreboard
     uint32_t NumClients() const;
 
     /**
-     * \brief What the scheduler sees of a client's channel: observed goodput
-     *        and RTT (0: unknown, the announced profile stands in) and its
-     *        completion ratio.
+     * \brief What the scheduler sees of a client's channel now: observed
+     *        goodput, RTT and compute speed (0: unknown, the announced profile
+     *        stands in), their ages, and its completion ratio. When the radio's
+     *        SNR (SINR) changed since the goodput was measured, the goodput is
+     *        scaled by the ratio of Shannon capacities (SnrRateScale): the
+     *        channel now predicts the next transfer better than the last one.
      * \param client client id
+     * \param nowS the time the observation is for, s
      * \return the observation
      */
-    fedmoe::scheduling::ChannelObservation ObservationOf(uint32_t client) const;
+    fedmoe::scheduling::ChannelObservation ObservationOf(uint32_t client, double nowS) const;
 
     /**
      * \brief The connected clients as the scheduler describes them.
      * \param samples local samples each processes per round
+     * \param nowS the time, s (ages of the observations)
      * \return one entry per connected client, by id
      */
-    std::vector<fedmoe::scheduling::ClientInfo> Available(double samples) const;
+    std::vector<fedmoe::scheduling::ClientInfo> Available(double samples, double nowS) const;
+
+    /**
+     * \brief Goodput scale an SNR change predicts: log2(1 + snr now) /
+     *        log2(1 + snr then), clamped to [1/16, 4].
+     * \param thenDb SNR when the goodput was measured, dB
+     * \param nowDb SNR now, dB
+     * \return the factor (1 when either is not finite)
+     */
+    static double SnrRateScale(double thenDb, double nowDb);
 
     /**
      * \brief The scheduler's input for some participants (after Start).
@@ -233,14 +275,28 @@ class FedMoeClientScoreboard
 
     /**
      * \brief Update the completion ratios after a round. An update that did
-     *        not arrive says nothing about speed (the device may have been
-     *        offline); clients left out of the round drift back towards the
+     *        not arrive by the deadline says only that the round took the
+     *        client longer than predicted, or that it was offline: unless the
+     *        update turns up late (LateArrival) before the next round ends, the
+     *        ratio then rises as if it had taken twice the prediction (at most
+     *        the deadline).
+     *        Clients left out of the round drift back towards the
      *        prediction, so that one once judged too slow is tried again.
-     * \param participants how each participant fared
+     * \param round the round
+     * \param participants how each participant fared; predictedS with what
+     *        is observed now (the ratio corrects what observation misses)
      * \param smoothing EMA weight of a round, (0, 1]
      */
-    void RecordCompletions(const std::map<uint32_t, FedMoeCompletion>& participants,
+    void RecordCompletions(uint32_t round, const std::map<uint32_t, FedMoeCompletion>& participants,
                            double smoothing);
+
+    /**
+     * \brief An UPDATE of a closed round arrived after all: its transfer is
+     *        observed now, so its absence does not raise the ratio.
+     * \param client its sender
+     * \param round the round it names
+     */
+    void LateArrival(uint32_t client, uint32_t round);
 
     /** \return the fitness scores (throws std::logic_error before Start) */
     const fedmoe::scheduling::FitnessTracker& GetFitness() const;
@@ -260,6 +316,7 @@ class FedMoeClientScoreboard
     std::map<uint32_t, FedMoeClientState> m_clients;                 //!< announced, by id
     std::map<uint32_t, FedMoeLinkObservation> m_uplink;              //!< by id
     std::map<uint32_t, FedMoeLinkObservation> m_downlink;            //!< by id
+    std::map<uint32_t, FedMoeComputeObservation> m_compute;          //!< by id
     std::map<uint32_t, double> m_distances;                          //!< by id
     std::unique_ptr<fedmoe::scheduling::FitnessTracker> m_fitness;   //!< after Start
     std::unique_ptr<fedmoe::scheduling::ExpertUsageTracker> m_usage; //!< after Start

@@ -58,25 +58,32 @@ FedMoeLinkObserver::GetUplinkEstimator() const
 }
 
 void
-FedMoeLinkObserver::StartRound()
+FedMoeLinkObserver::SetComputeSmoothing(double smoothing)
 {
-    m_assigns.clear();
+    m_computeSmoothing = smoothing;
 }
 
 void
-FedMoeLinkObserver::AssignQueued(uint32_t client, uint64_t bytes)
+FedMoeLinkObserver::AssignQueued(uint32_t client, uint32_t round, uint64_t bytes, double flops)
 {
-    m_assigns[client] = {Simulator::Now(), bytes};
+    InFlight a;
+    a.round = round;
+    a.queued = Simulator::Now();
+    a.bytes = bytes;
+    a.flops = flops;
+    m_assigns[client] = a;
 }
 
 void
-FedMoeLinkObserver::AssignDelivered(uint32_t client)
+FedMoeLinkObserver::AssignDelivered(uint32_t client, uint32_t round)
 {
     auto a = m_assigns.find(client);
-    if (a == m_assigns.end())
+    if (a == m_assigns.end() || a->second.round != round || a->second.delivered)
     {
         return;
     }
+    a->second.delivered = true;
+    a->second.deliveredAt = Simulator::Now();
     const Time duration = Simulator::Now() - a->second.queued;
     if (duration.IsStrictlyPositive())
     {
@@ -85,12 +92,27 @@ FedMoeLinkObserver::AssignDelivered(uint32_t client)
 }
 
 void
-FedMoeLinkObserver::UpdateArrived(uint32_t client, uint64_t bytes, Time transfer)
+FedMoeLinkObserver::UpdateArrived(uint32_t client, uint32_t round, uint64_t bytes, Time transfer)
 {
     if (transfer.IsStrictlyPositive())
     {
         m_uplink->RecordTransfer(client, bytes, transfer);
     }
+    auto a = m_assigns.find(client);
+    if (a == m_assigns.end() || a->second.round != round || !a->second.delivered)
+    {
+        return;
+    }
+    // The client starts on the ASSIGN's last byte and sends the UPDATE's first
+    // when done; the one-way delays of the delivery's ACK and of that first
+    // byte cancel out.
+    const Time compute = Simulator::Now() - Max(transfer, Time(0)) - a->second.deliveredAt;
+    if (compute.IsStrictlyPositive() && a->second.flops > 0)
+    {
+        m_scoreboard.ObserveCompute(client, a->second.flops / compute.GetSeconds() / 1e9,
+                                    Simulator::Now().GetSeconds(), m_computeSmoothing);
+    }
+    a->second.delivered = false; // one sample per job
 }
 
 void

@@ -5,7 +5,9 @@
  * transfers uplink goodput, the transport's RTT samples the round-trip time,
  * and a connected radio (Wi-Fi SNR, LTE SINR) its channel quality; the
  * estimators smooth them and every change is copied into the scoreboard,
- * stamped with the simulated time, where the scheduler's input is built.
+ * stamped with the simulated time, where the scheduler's input is built. The
+ * time from an ASSIGN's delivery to its UPDATE's first byte, over the job's
+ * FLOPs, gives the device's compute speed.
  */
 
 #ifndef FEDMOE_LINK_OBSERVER_H
@@ -46,30 +48,38 @@ class FedMoeLinkObserver
     /** \return the uplink estimator (radios connect to it: Wi-Fi SNR, LTE SINR) */
     Ptr<FedMoeChannelEstimator> GetUplinkEstimator() const;
 
-    /** \brief Forget the ASSIGNs of the last round (a new round starts). */
-    void StartRound();
+    /**
+     * \brief Set the EMA weight of compute-speed samples.
+     * \param smoothing in (0, 1]
+     */
+    void SetComputeSmoothing(double smoothing);
 
     /**
      * \brief An ASSIGN was queued now.
      * \param client its receiver
+     * \param round its round
      * \param bytes its size on the wire
+     * \param flops the FLOPs of its job as the server reckons them
      */
-    void AssignQueued(uint32_t client, uint64_t bytes);
+    void AssignQueued(uint32_t client, uint32_t round, uint64_t bytes, double flops);
 
     /**
-     * \brief The ASSIGN of this round to a client was delivered now: a
-     *        downlink goodput sample (queueing to delivery).
-     * \param client its receiver (ignored if no ASSIGN to it is in flight)
+     * \brief The ASSIGN of a round to a client was delivered now: a downlink
+     *        goodput sample (queueing to delivery).
+     * \param client its receiver
+     * \param round its round (ignored unless it is the last one queued to the client)
      */
-    void AssignDelivered(uint32_t client);
+    void AssignDelivered(uint32_t client, uint32_t round);
 
     /**
-     * \brief An UPDATE arrived: an uplink goodput sample.
+     * \brief An UPDATE arrived, in time or not: an uplink goodput sample and,
+     *        if its round's ASSIGN was delivered, a compute-speed sample.
      * \param client its sender
+     * \param round the round it names
      * \param bytes its size on the wire
-     * \param transfer first to last byte (not positive: no sample)
+     * \param transfer first to last byte (not positive: no goodput sample)
      */
-    void UpdateArrived(uint32_t client, uint64_t bytes, Time transfer);
+    void UpdateArrived(uint32_t client, uint32_t round, uint64_t bytes, Time transfer);
 
     /**
      * \brief A round-trip time sample of a client's connection.
@@ -79,11 +89,15 @@ class FedMoeLinkObserver
     void RecordRtt(uint32_t client, Time rtt);
 
   private:
-    /// An ASSIGN of the open round on its way.
+    /// The last ASSIGN sent to a client.
     struct InFlight
     {
-        Time queued;       //!< when it was queued
-        uint64_t bytes{0}; //!< its size
+        uint32_t round{0};     //!< its round
+        Time queued;           //!< when it was queued
+        uint64_t bytes{0};     //!< its size
+        double flops{0};       //!< its job's FLOPs
+        bool delivered{false}; //!< whether delivered yet
+        Time deliveredAt;      //!< when
     };
 
     /** \brief Copies an uplink estimate into the scoreboard. */
@@ -94,7 +108,8 @@ class FedMoeLinkObserver
     FedMoeClientScoreboard& m_scoreboard;   //!< where observations go
     Ptr<FedMoeChannelEstimator> m_uplink;   //!< UPDATE transfers, RTT, SNR
     Ptr<FedMoeChannelEstimator> m_downlink; //!< ASSIGN transfers
-    std::map<uint32_t, InFlight> m_assigns; //!< ASSIGNs of the open round
+    std::map<uint32_t, InFlight> m_assigns; //!< last ASSIGN per client
+    double m_computeSmoothing{0.3};         //!< EMA weight of compute samples
 };
 
 } // namespace ns3

@@ -47,8 +47,11 @@ FedMoeRecorder::FedMoeRecorder(const std::string& outDir)
     }
     Open(m_rounds, m_outDir + "/rounds.csv",
          "round,sim_time_s,wall_time_s,participants,dropped,test_accuracy,test_loss,"
-         "bytes_down,bytes_up,expert_load_cv,routing_entropy,personal_accuracy");
+         "bytes_down,bytes_up,expert_load_cv,routing_entropy,personal_accuracy,picked,left_out,"
+         "partial,missing,refused,unused_bytes_up,min_trainers");
     Open(m_assignments, m_outDir + "/assignments.csv", "round,client,expert");
+    Open(m_participants, m_outDir + "/participants.csv",
+         "round,client,experts,local_steps,predicted_s,arrival_s,status");
 }
 
 const std::string&
@@ -77,8 +80,18 @@ FedMoeRecorder::AddRound(const FedMoeRoundRecord& r)
              << r.participants << ',' << r.dropped << ',' << Format(r.testAccuracy) << ','
              << Format(r.testLoss) << ',' << r.bytesDown << ',' << r.bytesUp << ','
              << Format(r.expertLoadCv) << ',' << Format(r.routingEntropy) << ','
-             << Format(r.personalAccuracy) << '\n';
+             << Format(r.personalAccuracy) << ',' << r.picked << ',' << r.leftOut << ','
+             << r.partial << ',' << r.missing << ',' << r.refused << ',' << r.unusedBytesUp << ','
+             << r.minTrainers << '\n';
     m_rounds.flush();
+}
+
+void
+FedMoeRecorder::AddParticipant(const FedMoeParticipantRecord& r)
+{
+    m_participants << r.round << ',' << r.client << ',' << r.experts << ',' << r.localSteps << ','
+                   << Format(r.predictedS) << ',' << Format(r.arrivalS) << ',' << r.status << '\n';
+    m_participants.flush();
 }
 
 void

@@ -39,6 +39,31 @@ struct FedMoeRoundRecord
     /// Mean over clients of the accuracy on their held-out split with routing
     /// restricted to the experts that fit them best; NaN when not evaluated.
     double personalAccuracy{std::numeric_limits<double>::quiet_NaN()};
+    uint32_t picked{0};  //!< clients picked to take part (with or without work)
+    uint32_t leftOut{0}; //!< picked clients the policy gave no work
+    uint32_t partial{0}; //!< clients given fewer than the full local steps
+    uint32_t missing{
+        0}; //!< clients with work whose update was not in by the end (late, offline, lost)
+    uint32_t refused{0};       //!< updates in time that the learning core refused
+    uint64_t unusedBytesUp{0}; //!< UPDATE bytes that arrived this round and were not used
+    uint32_t minTrainers{0};   //!< fewest trainers any expert had this round
+};
+
+/**
+ * \ingroup fedmoe-federation
+ * \brief One row of participants.csv: how one picked client fared in a round.
+ */
+struct FedMoeParticipantRecord
+{
+    uint32_t round{0};                                           //!< round number
+    uint32_t client{0};                                          //!< client id
+    uint32_t experts{0};                                         //!< experts assigned
+    uint32_t localSteps{0};                                      //!< local steps assigned
+    double predictedS{std::numeric_limits<double>::quiet_NaN()}; //!< predicted round time, s
+    double arrivalS{std::numeric_limits<double>::quiet_NaN()};   //!< round start to its update, s
+    /// "used", "missing" (no update by the end: late, offline or lost), "refused" or "left_out" (no
+    /// work)
+    std::string status;
 };
 
 /**
@@ -92,6 +117,12 @@ class FedMoeRecorder
      * \param record the round
      */
     void AddRound(const FedMoeRoundRecord& record);
+
+    /**
+     * \brief Append a row to participants.csv.
+     * \param record the participant's round
+     */
+    void AddParticipant(const FedMoeParticipantRecord& record);
 
     /**
      * \brief Append a round's assignment to assignments.csv (one row per client-expert pair).
@@ -150,9 +181,10 @@ class FedMoeRecorder
      */
     void WriteAtomically(const std::string& name, const std::string& content) const;
 
-    std::string m_outDir;        //!< output directory
-    std::ofstream m_rounds;      //!< rounds.csv
-    std::ofstream m_assignments; //!< assignments.csv
+    std::string m_outDir;         //!< output directory
+    std::ofstream m_rounds;       //!< rounds.csv
+    std::ofstream m_assignments;  //!< assignments.csv
+    std::ofstream m_participants; //!< participants.csv
 };
 
 } // namespace ns3

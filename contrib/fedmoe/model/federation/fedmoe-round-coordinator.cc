@@ -69,6 +69,18 @@ FedMoeRoundSettings::Validate() const
             "FedMoeRoundSettings: need deadlineS > 0, participation and completionSmoothing in "
             "(0, 1], targetAccuracy in [0, 1]");
     }
+    if (!(minWorkFraction > 0 && minWorkFraction <= 1))
+    {
+        throw std::invalid_argument("FedMoeRoundSettings: minWorkFraction "
+                                    + std::to_string(minWorkFraction)
+                                    + " is not allowed: a share in (0, 1] (1: whole work or none)");
+    }
+    if (!(observationHalfLifeS > 0))
+    {
+        throw std::invalid_argument("FedMoeRoundSettings: observationHalfLifeS "
+                                    + std::to_string(observationHalfLifeS)
+                                    + " is not allowed: > 0 s (infinity: observations never age)");
+    }
 }
 
 FedMoeRoundCoordinator::FedMoeRoundCoordinator(std::shared_ptr<learning::FederatedMoe> model,
@@ -156,11 +168,14 @@ FedMoeRoundCoordinator::Plan(double startS, double deadlineAtS, uint64_t partici
     m_roundStartS = startS;
     m_pending.clear();
     m_updates.clear();
+    m_pickedIds.clear();
+    m_leftOut = 0;
+    m_partial = 0;
     m_open = true;
 
-    const double samples
-        = static_cast<double>(m_settings.localSteps) * m_model->GetTrainOptions().batchSize;
-    const std::vector<sched::ClientInfo> available = m_scoreboard.Available(samples);
+    const double batch = m_model->GetTrainOptions().batchSize;
+    const double samples = static_cast<double>(m_settings.localSteps) * batch;
+    const std::vector<sched::ClientInfo> available = m_scoreboard.Available(samples, startS);
     sched::ParticipationParameters pp;
     pp.rule = m_settings.participation >= 1.0 ? sched::ParticipationRule::All
                                               : sched::ParticipationRule::Fraction;
@@ -177,6 +192,10 @@ FedMoeRoundCoordinator::Plan(double startS, double deadlineAtS, uint64_t partici
         }
     }
     plan.participants = static_cast<uint32_t>(participants.size());
+    for (const auto& p : participants)
+    {
+        m_pickedIds.push_back(p.id);
+    }
     if (participants.empty())
     {
         return plan;
@@ -186,8 +205,13 @@ FedMoeRoundCoordinator::Plan(double startS, double deadlineAtS, uint64_t partici
     constraints.minTrainersPerExpert = m_settings.minTrainersPerExpert;
     constraints.maxTrainersPerExpert = m_settings.maxTrainersPerExpert;
     constraints.deadlineS = m_settings.deadlineS;
-    const sched::AlignmentInput input
-        = m_scoreboard.BuildInput(participants, ModelCostOf(), constraints);
+    // A cut job keeps at least one step.
+    constraints.minWorkFraction
+        = m_settings.minWorkFraction >= 1.0
+              ? 1.0
+              : std::max(m_settings.minWorkFraction, 1.0 / m_settings.localSteps);
+    sched::AlignmentInput input = m_scoreboard.BuildInput(participants, ModelCostOf(), constraints);
+    input.capacity.observationHalfLifeS = m_settings.observationHalfLifeS;
     const sched::Assignment decided = m_policy(input);
     const sched::CapacityEstimator estimator(input.capacity);
     for (std::size_t i = 0; i < decided.clients.size(); ++i)
@@ -195,17 +219,31 @@ FedMoeRoundCoordinator::Plan(double startS, double deadlineAtS, uint64_t partici
         const auto& ca = decided.clients[i];
         if (ca.experts.empty())
         {
+            ++m_leftOut;
             continue;
         }
         plan.assignment[ca.client] = ca.experts;
-        const sched::ClientInfo& info = input.clients.at(i);
-        const sched::ClientRates rates
-            = estimator.Rates(info.profile, info.channel, info.samples, input.model);
         Pending p;
         p.experts = ca.experts;
+        p.steps = m_settings.localSteps;
+        if (ca.workFraction < 1.0)
+        {
+            p.steps = std::clamp<uint32_t>(
+                static_cast<uint32_t>(std::floor(ca.workFraction * m_settings.localSteps + 1e-9)),
+                1, m_settings.localSteps);
+        }
+        m_partial += p.steps < m_settings.localSteps ? 1 : 0;
+        plan.steps[ca.client] = p.steps;
+        const sched::ClientInfo& info = input.clients.at(i);
+        const double jobSamples = static_cast<double>(p.steps) * batch;
+        const sched::ClientRates rates
+            = estimator.Rates(info.profile, info.channel, jobSamples, input.model);
         p.predictedS = sched::CapacityEstimator::RoundTime(rates, input.model, ca.experts);
+        p.flops
+            = m_model->TrainFlopsPerSample(static_cast<uint32_t>(ca.experts.size())) * jobSamples;
         m_pending[ca.client] = p;
     }
+    plan.leftOut = m_leftOut;
 
     FedMoeWallTimer timer(m_wallEncoding);
     const FedMoeBytes gate = m_model->EncodeGate();
@@ -214,7 +252,7 @@ FedMoeRoundCoordinator::Plan(double startS, double deadlineAtS, uint64_t partici
     {
         FedMoeAssign a;
         a.deadlineSeconds = deadlineAtS;
-        a.localSteps = m_settings.localSteps;
+        a.localSteps = m_pending.at(client).steps;
         a.seed = jobSeed();
         a.experts = experts;
         a.gate = gate;
@@ -283,6 +321,16 @@ FedMoeRoundCoordinator::Accept(const learning::TrainResult& update, double elaps
                                                          + " updated, " + ListText(pending.experts)
                                                          + " assigned");
     }
+    const uint64_t planned
+        = static_cast<uint64_t>(pending.steps) * m_model->GetTrainOptions().batchSize;
+    if (update.samples > planned)
+    {
+        return Refuse(FedMoeUpdateCheck::MALFORMED,
+                      "claims " + std::to_string(update.samples) + " samples; "
+                          + std::to_string(pending.steps) + " steps of "
+                          + std::to_string(m_model->GetTrainOptions().batchSize) + " allow at most "
+                          + std::to_string(planned));
+    }
     const uint32_t experts = m_model->Experts();
     if (update.routedSamples.size() != experts || update.routingShare.size() != experts)
     {
@@ -322,6 +370,20 @@ FedMoeRoundCoordinator::Receive(uint32_t round, uint32_t client, const FedMoeByt
         accepted = std::move(result);
     }
     return check;
+}
+
+double
+FedMoeRoundCoordinator::PlannedFlops(uint32_t client) const
+{
+    auto it = m_pending.find(client);
+    return m_open && it != m_pending.end() ? it->second.flops : 0.0;
+}
+
+double
+FedMoeRoundCoordinator::PredictedSeconds(uint32_t client) const
+{
+    auto it = m_pending.find(client);
+    return m_open && it != m_pending.end() ? it->second.predictedS : 0.0;
 }
 
 bool
@@ -389,7 +451,8 @@ FedMoeRoundCoordinator::Aggregate(std::vector<learning::TrainResult>& updates,
 }
 
 FedMoeRoundOutcome
-FedMoeRoundCoordinator::Close(double nowS, uint64_t bytesDown, uint64_t bytesUp)
+FedMoeRoundCoordinator::Close(double nowS, uint64_t bytesDown, uint64_t bytesUp,
+                              uint64_t unusedBytesUp)
 {
     if (!m_open)
     {
@@ -409,6 +472,12 @@ FedMoeRoundCoordinator::Close(double nowS, uint64_t bytesDown, uint64_t bytesUp)
         used.insert(u.client);
     }
     std::map<uint32_t, FedMoeCompletion> completions;
+    FedMoeRoundRecord& record = out.record;
+    const sched::ModelCost cost = ModelCostOf();
+    sched::CapacityParameters capacity;
+    capacity.observationHalfLifeS = m_settings.observationHalfLifeS;
+    const sched::CapacityEstimator estimator(capacity);
+    const double batch = m_model->GetTrainOptions().batchSize;
     for (const auto& [client, p] : m_pending)
     {
         if (!used.count(client))
@@ -418,18 +487,63 @@ FedMoeRoundCoordinator::Close(double nowS, uint64_t bytesDown, uint64_t bytesUp)
         }
         FedMoeCompletion c;
         c.arrived = p.received;
-        c.predictedS = p.predictedS;
+        // Predicted again with what was observed this round (its transfers and
+        // compute): the ratio keeps only what observation does not explain.
+        const sched::ClientRates rates
+            = estimator.Rates(m_scoreboard.GetState(client).capacity,
+                              m_scoreboard.ObservationOf(client, nowS), p.steps * batch, cost);
+        c.predictedS = sched::CapacityEstimator::RoundTime(rates, cost, p.experts);
         c.observedS = p.received ? p.elapsedS : 0.0;
+        c.deadlineS = m_settings.deadlineS;
         completions[client] = c;
+        record.missing += p.received ? 0 : 1;
+        record.refused += p.received && !used.count(client) ? 1 : 0;
+    }
+    for (uint32_t client : m_pickedIds)
+    {
+        FedMoeParticipantRecord r;
+        r.round = m_round;
+        r.client = client;
+        auto p = m_pending.find(client);
+        if (p == m_pending.end())
+        {
+            r.status = "left_out";
+        }
+        else
+        {
+            r.experts = static_cast<uint32_t>(p->second.experts.size());
+            r.localSteps = p->second.steps;
+            r.predictedS = p->second.predictedS;
+            if (p->second.received)
+            {
+                r.arrivalS = p->second.elapsedS;
+            }
+            r.status = !p->second.received ? "missing" : used.count(client) ? "used" : "refused";
+        }
+        out.participants.push_back(r);
     }
     m_dropped += out.dropped.size();
     m_scoreboard.RecordTraining(m_updates);
-    m_scoreboard.RecordCompletions(completions, m_settings.completionSmoothing);
+    m_scoreboard.RecordCompletions(m_round, completions, m_settings.completionSmoothing);
 
-    FedMoeRoundRecord& record = out.record;
     record.round = m_round;
     record.simTimeS = nowS;
     record.participants = static_cast<uint32_t>(m_pending.size());
+    record.picked = static_cast<uint32_t>(m_pickedIds.size());
+    record.leftOut = m_leftOut;
+    record.partial = m_partial;
+    record.unusedBytesUp = unusedBytesUp;
+    {
+        std::vector<uint32_t> trainers(m_model->Experts(), 0);
+        for (const auto& u : m_updates)
+        {
+            for (uint32_t e : u.experts)
+            {
+                trainers.at(e) += 1;
+            }
+        }
+        record.minTrainers = *std::min_element(trainers.begin(), trainers.end());
+    }
     record.dropped = static_cast<uint32_t>(out.dropped.size());
     record.bytesDown = bytesDown;
     record.bytesUp = bytesUp;

@@ -48,7 +48,12 @@ struct FedMoeRoundSettings
     fedmoe::learning::AggregationOptions aggregation; //!< how updates are merged
     fedmoe::scheduling::FitnessParameters fitness;    //!< fitness EMA
     fedmoe::scheduling::UsageParameters usage;        //!< usage EMA
-    double completionSmoothing{0.3};                  //!< completion-ratio EMA weight
+    double completionSmoothing{0.3};                  //!< completion-ratio and compute EMA weight
+    /// Least share of the local steps a slow client may be given to meet the
+    /// deadline (1: whole work or none); binds the deadline-aware policies.
+    double minWorkFraction{0.25};
+    /// Age at which an observation counts half against the announced profile, s.
+    double observationHalfLifeS{600};
     /// Experts a client keeps for personalised inference: its best by fitness
     /// (0: MaxExpertsPerClient, or the model's top-k when that is 0 too).
     uint32_t personalExperts{0};
@@ -68,8 +73,10 @@ struct FedMoeRoundPlan
     uint32_t round{0};                                    //!< from 1
     uint32_t participants{0};                             //!< clients picked
     std::map<uint32_t, std::vector<uint32_t>> assignment; //!< client -> experts (with work only)
-    std::vector<fedmoe::learning::TrainJob> jobs;         //!< one per assigned client, by id
-    std::vector<FedMoeBytes> assigns;                     //!< the ASSIGN payload of each job
+    std::map<uint32_t, uint32_t> steps;           //!< client -> local steps (with work only)
+    uint32_t leftOut{0};                          //!< participants given no work
+    std::vector<fedmoe::learning::TrainJob> jobs; //!< one per assigned client, by id
+    std::vector<FedMoeBytes> assigns;             //!< the ASSIGN payload of each job
 };
 
 /**
@@ -105,6 +112,7 @@ struct FedMoeRoundOutcome
     FedMoeRoundRecord record;                              //!< the rounds.csv row
     std::vector<std::pair<uint32_t, std::string>> refused; //!< updates aggregation refused: why
     std::vector<uint32_t> dropped;                         //!< participants not aggregated, by id
+    std::vector<FedMoeParticipantRecord> participants;     //!< every picked client, by id
     bool reachedTarget{false};                             //!< TargetAccuracy reached this round
     bool runOver{false};                                   //!< no round follows
 };
@@ -233,15 +241,30 @@ class FedMoeRoundCoordinator
     bool AllArrived() const;
 
     /**
+     * \param client a participant of the open round
+     * \return the FLOPs its job takes as the server reckons them (model
+     *         shapes times its steps; 0 when it has no work)
+     */
+    double PlannedFlops(uint32_t client) const;
+
+    /**
+     * \param client a participant of the open round
+     * \return the round time the scheduler predicted for it, s (0: no work)
+     */
+    double PredictedSeconds(uint32_t client) const;
+
+    /**
      * \brief Close the open round: aggregate the accepted updates (an update
      *        the learning core refuses is left out), update fitness, usage and
      *        completion ratios, evaluate when due, record.
      * \param nowS the round's end, s
      * \param bytesDown bytes sent to clients this round
      * \param bytesUp bytes received from clients this round
+     * \param unusedBytesUp of those, bytes of UPDATEs not used (late, refused)
      * \return what it found
      */
-    FedMoeRoundOutcome Close(double nowS, uint64_t bytesDown, uint64_t bytesUp);
+    FedMoeRoundOutcome Close(double nowS, uint64_t bytesDown, uint64_t bytesUp,
+                             uint64_t unusedBytesUp = 0);
 
     /** \return the record of every closed round */
     const std::vector<FedMoeRoundRecord>& GetRecords() const;
@@ -273,6 +296,8 @@ class FedMoeRoundCoordinator
     struct Pending
     {
         std::vector<uint32_t> experts; //!< assigned
+        uint32_t steps{0};             //!< local steps
+        double flops{0};               //!< its job's FLOPs
         double predictedS{0};          //!< predicted round time
         bool received{false};          //!< its update was accepted
         double elapsedS{0};            //!< round start to arrival
@@ -297,6 +322,9 @@ class FedMoeRoundCoordinator
     std::map<uint32_t, Pending> m_pending;                            //!< participants with work
     std::vector<fedmoe::learning::TrainResult> m_updates;             //!< accepted this round
     std::vector<FedMoeRoundRecord> m_records;                         //!< closed rounds
+    std::vector<uint32_t> m_pickedIds;                                //!< open round's participants
+    uint32_t m_leftOut{0};                                            //!< open round's, no work
+    uint32_t m_partial{0};                                            //!< open round's, cut work
     uint64_t m_dropped{0};                                            //!< all rounds
     uint64_t m_bytesDown{0};                                          //!< all rounds
     uint64_t m_bytesUp{0};                                            //!< all rounds

@@ -133,11 +133,27 @@ FedMoeRoundOptions::GetTypeId()
                                                  &S::Get<uint32_t, &O::personalExperts>),
                             MakeUintegerChecker<uint32_t>())
               .AddAttribute("CompletionSmoothing",
-                            "EMA weight of a round's observed/predicted time ratio per client.",
+                            "EMA weight of a round's observed/predicted time ratio per client, "
+                            "and of a compute-speed sample.",
                             DoubleValue(d.completionSmoothing),
                             MakeDoubleAccessor(&S::Set<double, &O::completionSmoothing>,
                                                &S::Get<double, &O::completionSmoothing>),
-                            MakeDoubleChecker<double>(1e-9, 1.0));
+                            MakeDoubleChecker<double>(1e-9, 1.0))
+              .AddAttribute("MinWorkFraction",
+                            "Least share of LocalSteps a client too slow for the deadline may "
+                            "be given instead of nothing, in (0, 1] (1: whole work or none). "
+                            "Binds the deadline-aware policies (channel-aware, min-cost-flow).",
+                            DoubleValue(d.minWorkFraction),
+                            MakeDoubleAccessor(&S::Set<double, &O::minWorkFraction>,
+                                               &S::Get<double, &O::minWorkFraction>),
+                            MakeDoubleChecker<double>(1e-9, 1.0))
+              .AddAttribute("ObservationHalfLife",
+                            "Age at which an observation of a client's link or compute counts "
+                            "half against what it announced, s (> 0; 1e300: never ages).",
+                            DoubleValue(d.observationHalfLifeS),
+                            MakeDoubleAccessor(&S::Set<double, &O::observationHalfLifeS>,
+                                               &S::Get<double, &O::observationHalfLifeS>),
+                            MakeDoubleChecker<double>(1e-9));
     return tid;
 }
 

@@ -22,6 +22,30 @@ NumberOrNull(double value)
 
 } // namespace
 
+double
+FedMoeJainParticipation(const FedMoeClientScoreboard& scoreboard)
+{
+    const uint32_t n = scoreboard.NumClients();
+    double sum = 0;
+    double squares = 0;
+    for (uint32_t client = 0; client < n; ++client)
+    {
+        double used = 0;
+        try
+        {
+            const FedMoeClientState& s = scoreboard.GetState(client);
+            used = static_cast<double>(s.roundsAssigned - s.roundsDropped);
+        }
+        catch (const std::out_of_range&)
+        {
+            // Never announced: never contributed.
+        }
+        sum += used;
+        squares += used * used;
+    }
+    return n > 0 && squares > 0 ? sum * sum / (n * squares) : std::nan("");
+}
+
 nlohmann::json
 FedMoeRunSummary(const FedMoeRoundSettings& settings, const FedMoeRoundCoordinator* coordinator)
 {
@@ -42,6 +66,27 @@ FedMoeRunSummary(const FedMoeRoundSettings& settings, const FedMoeRoundCoordinat
     j["bytes_total"] = down + up;
     j["wall_time_s"] = c ? c->GetWallSeconds() : 0.0;
     j["dropped"] = c ? c->GetDroppedCount() : 0;
+    // Who did not contribute, and why; what travelled for nothing; fairness.
+    uint64_t picked = 0, leftOut = 0, partial = 0, missing = 0, refused = 0, unused = 0;
+    uint64_t starved = 0;
+    for (const FedMoeRoundRecord& r : c ? c->GetRecords() : std::vector<FedMoeRoundRecord>())
+    {
+        picked += r.picked;
+        leftOut += r.leftOut;
+        partial += r.partial;
+        missing += r.missing;
+        refused += r.refused;
+        unused += r.unusedBytesUp;
+        starved += r.minTrainers == 0 ? 1 : 0;
+    }
+    j["picked"] = picked;
+    j["left_out"] = leftOut;
+    j["partial"] = partial;
+    j["missing"] = missing;
+    j["refused"] = refused;
+    j["unused_bytes_up"] = unused;
+    j["rounds_with_an_untrained_expert"] = starved;
+    j["jain_participation"] = NumberOrNull(c ? FedMoeJainParticipation(c->GetScoreboard()) : NAN);
     j["round_deadline_s"] = settings.deadlineS;
     j["local_steps"] = settings.localSteps;
     const fedmoe::learning::AggregationOptions& a = settings.aggregation;

@@ -28,6 +28,16 @@ namespace ns3
 nlohmann::json FedMoeRunSummary(const FedMoeRoundSettings& settings,
                                 const FedMoeRoundCoordinator* coordinator);
 
+/**
+ * \ingroup fedmoe-federation
+ * \brief Jain's fairness index of participation: (sum x)^2 / (n sum x^2)
+ *        over the clients that take part, x = rounds whose update was used
+ *        (1: all contributed equally; 1/n: one did all the work).
+ * \param scoreboard what is known of the clients (after Start)
+ * \return the index, or NaN when no update was ever used
+ */
+double FedMoeJainParticipation(const FedMoeClientScoreboard& scoreboard);
+
 } // namespace ns3
 
 #endif // FEDMOE_RUN_SUMMARY_H

@@ -139,6 +139,11 @@ FedMoeServerApplication::GetTypeId()
                               "A message was rejected: round, client, reason, detail.",
                               MakeTraceSourceAccessor(&S::m_messageRejected),
                               "ns3::FedMoeServerApplication::RejectedCallback")
+              .AddTraceSource("ParticipantRecorded",
+                              "How a picked client fared in a closed round (participants.csv "
+                              "row).",
+                              MakeTraceSourceAccessor(&S::m_participantRecorded),
+                              "ns3::FedMoeServerApplication::ParticipantCallback")
               .AddTraceSource("RoundCompleted", "A round was completed: its record.",
                               MakeTraceSourceAccessor(&S::m_roundCompleted),
                               "ns3::FedMoeServerApplication::RoundCompletedCallback")
@@ -298,6 +303,7 @@ FedMoeServerApplication::StartApplication()
     m_settings = m_roundOptions->GetOptions();
     m_settings.aggregation = m_aggregation->GetOptions();
     m_settings.deadlineS = m_deadline.GetSeconds();
+    m_observer.SetComputeSmoothing(m_settings.completionSmoothing);
     try
     {
         m_coordinator = std::make_unique<FedMoeRoundCoordinator>(
@@ -498,6 +504,14 @@ FedMoeServerApplication::HandleUpdate(uint32_t link, const FedMoeMessage& messag
                       "an UPDATE naming client " + std::to_string(client)
                           + " on the connection of client " + std::to_string(sender->second));
     }
+    // The bytes travelled whatever becomes of them: what the link and the
+    // device took is observed, in time or not.
+    const uint64_t bytes = FedMoeHeader::SERIALIZED_SIZE + message.payload.size();
+    m_observer.UpdateArrived(client, round, bytes, transfer);
+    if (!RoundOpen() || round < m_coordinator->GetRound())
+    {
+        m_scoreboard.LateArrival(client, round);
+    }
     if (!RoundOpen())
     {
         return reject(FedMoeRejection::UNEXPECTED,
@@ -508,12 +522,11 @@ FedMoeServerApplication::HandleUpdate(uint32_t link, const FedMoeMessage& messag
         round, client, message.payload, (Simulator::Now() - m_roundStart).GetSeconds(), result);
     if (!check.Ok())
     {
+        m_roundUnusedBytesUp += bytes;
         return reject(check.verdict == FedMoeUpdateCheck::MALFORMED ? FedMoeRejection::BAD_PAYLOAD
                                                                     : FedMoeRejection::UNEXPECTED,
                       check.detail);
     }
-    const uint64_t bytes = FedMoeHeader::SERIALIZED_SIZE + message.payload.size();
-    m_observer.UpdateArrived(client, bytes, transfer);
     NS_LOG_INFO("round " << round << ": UPDATE from client " << client << " (" << bytes
                          << " B, upload " << transfer.As(Time::S) << ")");
     m_updateReceived(round, client, message.payload, result);
@@ -527,10 +540,7 @@ FedMoeServerApplication::HandleUpdate(uint32_t link, const FedMoeMessage& messag
 void
 FedMoeServerApplication::AssignDelivered(uint32_t round, uint32_t client)
 {
-    if (RoundOpen() && round == m_coordinator->GetRound())
-    {
-        m_observer.AssignDelivered(client);
-    }
+    m_observer.AssignDelivered(client, round);
 }
 
 // --- rounds ----------------------------------------------------------------
@@ -570,9 +580,9 @@ FedMoeServerApplication::StartRound()
         return;
     }
     m_roundStart = Simulator::Now();
-    m_observer.StartRound();
     m_roundBytesDown = 0;
     m_roundBytesUp = 0;
+    m_roundUnusedBytesUp = 0;
     m_transport->RestartRttWindow();
     FedMoeRoundPlan plan;
     try
@@ -603,7 +613,8 @@ FedMoeServerApplication::StartRound()
             packet = FedMoeMessageFramer::Encode(FedMoeMessageType::ASSIGN, plan.round, client,
                                                  payload);
         }
-        m_observer.AssignQueued(client, packet->GetSize());
+        m_observer.AssignQueued(client, plan.round, packet->GetSize(),
+                                m_coordinator->PlannedFlops(client));
         m_roundBytesDown += packet->GetSize();
         auto link = m_clientLinks.find(client);
         if (link != m_clientLinks.end())
@@ -634,8 +645,8 @@ FedMoeServerApplication::CloseRound()
     FedMoeRoundOutcome outcome;
     try
     {
-        outcome
-            = m_coordinator->Close(Simulator::Now().GetSeconds(), m_roundBytesDown, m_roundBytesUp);
+        outcome = m_coordinator->Close(Simulator::Now().GetSeconds(), m_roundBytesDown,
+                                       m_roundBytesUp, m_roundUnusedBytesUp);
     }
     catch (const std::exception& e)
     {
@@ -660,6 +671,10 @@ FedMoeServerApplication::CloseRound()
         }
     }
     m_executor->EndRound(round);
+    for (const FedMoeParticipantRecord& p : outcome.participants)
+    {
+        m_participantRecorded(p);
+    }
     m_roundCompleted(outcome.record);
     if (outcome.runOver)
     {

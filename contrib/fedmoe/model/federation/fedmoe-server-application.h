@@ -179,6 +179,12 @@ class FedMoeServerApplication : public Application
     typedef void (*RoundCompletedCallback)(const FedMoeRoundRecord& record);
 
     /**
+     * \brief TracedCallback signature for how a picked client fared in a round.
+     * \param record its record (participants.csv row)
+     */
+    typedef void (*ParticipantCallback)(const FedMoeParticipantRecord& record);
+
+    /**
      * \brief TracedCallback signature for the end of the run (what clients.csv
      *        and summary.json hold).
      * \param summaryJson the summary's fields (a JSON object)
@@ -250,6 +256,7 @@ class FedMoeServerApplication : public Application
     Time m_roundStart;                                     //!< of the open round
     uint64_t m_roundBytesDown{0};                          //!< this round
     uint64_t m_roundBytesUp{0};                            //!< this round
+    uint64_t m_roundUnusedBytesUp{0};                      //!< this round, late or refused
     double m_wallSerialisation{0};                         //!< wall s: decoding and framing
     uint64_t m_rejected{0};                                //!< messages rejected
 
@@ -262,8 +269,9 @@ class FedMoeServerApplication : public Application
         m_updateReceived;                               //!< accepted UPDATE
     TracedCallback<uint32_t, uint32_t> m_clientDropped; //!< straggler
     TracedCallback<uint32_t, uint32_t, FedMoeRejection, const std::string&>
-        m_messageRejected;                                     //!< bad message
-    TracedCallback<const FedMoeRoundRecord&> m_roundCompleted; //!< round record
+        m_messageRejected;                                                //!< bad message
+    TracedCallback<const FedMoeRoundRecord&> m_roundCompleted;            //!< round record
+    TracedCallback<const FedMoeParticipantRecord&> m_participantRecorded; //!< participant row
     TracedCallback<const std::string&, const std::vector<FedMoeClientRecord>&, const std::string&>
         m_runEnded; //!< summary, clients, error
 };

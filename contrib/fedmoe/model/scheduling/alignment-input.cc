@@ -29,6 +29,11 @@ AlignmentConstraints::Validate() const
                      "0 (unlimited) or >= minTrainersPerExpert ("
                          + std::to_string(minTrainersPerExpert) + ")");
     }
+    if (!(minWorkFraction > 0.0 && minWorkFraction <= 1.0))
+    {
+        ThrowInvalid("AlignmentConstraints", "minWorkFraction", minWorkFraction,
+                     "a share in (0, 1] (1: whole work or none)");
+    }
 }
 
 uint32_t
@@ -151,6 +156,17 @@ Assignment::Pairs() const
         pairs += entry.experts.size();
     }
     return pairs;
+}
+
+std::size_t
+Assignment::PartialClients() const
+{
+    return static_cast<std::size_t>(std::count_if(clients.begin(), clients.end(),
+                                                  [](const ClientAssignment& entry)
+                                                  {
+                                                      return !entry.experts.empty()
+                                                             && entry.workFraction < 1.0;
+                                                  }));
 }
 
 } // namespace scheduling

@@ -46,6 +46,12 @@ struct AlignmentConstraints
     uint32_t minTrainersPerExpert = 1; //!< trainers each expert should get when capacity allows
     uint32_t maxTrainersPerExpert = 0; //!< most trainers per expert (0 = unlimited)
     double deadlineS = std::numeric_limits<double>::infinity(); //!< round deadline, s (> 0)
+    /**
+     * Least share of the full local work (samples) a client may be given so
+     * that it meets the deadline, in (0, 1]; 1: whole work or none. Binds the
+     * policies that enforce the deadline (see FitPartialWork).
+     */
+    double minWorkFraction = 1.0;
 
     /**
      * \brief Throw std::invalid_argument naming the first bad field.
@@ -102,6 +108,7 @@ struct ClientAssignment
 {
     uint32_t client = 0;           //!< client id
     std::vector<uint32_t> experts; //!< expert ids, ascending (empty: sits the round out)
+    double workFraction = 1.0;     //!< share of its full local work (samples), (0, 1]
 };
 
 /**
@@ -130,6 +137,12 @@ struct Assignment
      * \return (client, expert) pairs assigned
      */
     std::size_t Pairs() const;
+
+    /**
+     * \brief Count the clients given less than their full work.
+     * \return clients with experts and workFraction < 1
+     */
+    std::size_t PartialClients() const;
 };
 
 /** @} */

@@ -26,6 +26,11 @@ CapacityParameters::Validate() const
 {
     RequirePositive(kOwner, "memoryPerParameterByte", memoryPerParameterByte);
     RequireNonNegative(kOwner, "rttsPerRound", rttsPerRound);
+    if (!(observationHalfLifeS > 0.0))
+    {
+        ThrowInvalid(kOwner, "observationHalfLifeS", observationHalfLifeS,
+                     "> 0 (infinity: observations never age)");
+    }
 }
 
 CapacityEstimator::CapacityEstimator(const CapacityParameters& parameters)
@@ -56,6 +61,8 @@ CapacityEstimator::ValidateObservation(const ChannelObservation& observation,
     RequireNonNegative(owner, "rttS", observation.rttS);
     RequireNonNegative(owner, "observedComputeGflops", observation.observedComputeGflops);
     RequirePositive(owner, "completionRatio", observation.completionRatio);
+    RequireNonNegative(owner, "linkAgeS", observation.linkAgeS);
+    RequireNonNegative(owner, "computeAgeS", observation.computeAgeS);
 }
 
 void
@@ -101,20 +108,48 @@ CapacityEstimator::MaxExperts(const CapacityProfile& profile, const ModelCost& m
     return fits >= numExperts ? numExperts : static_cast<uint32_t>(fits);
 }
 
+double
+CapacityEstimator::ObservationWeight(double ageS) const
+{
+    if (!std::isfinite(m_parameters.observationHalfLifeS))
+    {
+        return 1.0;
+    }
+    return std::exp2(-std::max(0.0, ageS) / m_parameters.observationHalfLifeS);
+}
+
+namespace
+{
+
+/// w * observed + (1 - w) * prior of a cost (time per bit, s, time per FLOP);
+/// an observation of 0 is unknown and leaves the prior.
+double
+Blend(double observedCost, bool observed, double priorCost, double weight)
+{
+    return observed ? weight * observedCost + (1.0 - weight) * priorCost : priorCost;
+}
+
+} // namespace
+
 ClientRates
 CapacityEstimator::Rates(const CapacityProfile& profile, const ChannelObservation& observation,
                          double samples, const ModelCost& model) const
 {
-    const double down
-        = observation.goodputDownBps > 0.0 ? observation.goodputDownBps : profile.downlinkBps;
-    const double up = observation.goodputUpBps > 0.0 ? observation.goodputUpBps : profile.uplinkBps;
-    const double rtt = observation.rttS > 0.0 ? observation.rttS : 2.0 * profile.latencyS;
-    const double gflops = observation.observedComputeGflops > 0.0
-                              ? observation.observedComputeGflops
-                              : profile.computeGflops;
+    const double wLink = ObservationWeight(observation.linkAgeS);
+    const double wCompute = ObservationWeight(observation.computeAgeS);
+    const double& o = observation.goodputDownBps;
+    const double secondsPerBitDown
+        = Blend(o > 0 ? 1.0 / o : 0, o > 0, 1.0 / profile.downlinkBps, wLink);
+    const double& u = observation.goodputUpBps;
+    const double secondsPerBitUp
+        = Blend(u > 0 ? 1.0 / u : 0, u > 0, 1.0 / profile.uplinkBps, wLink);
+    const double rtt = Blend(observation.rttS, observation.rttS > 0, 2.0 * profile.latencyS, wLink);
+    const double& g = observation.observedComputeGflops;
+    const double secondsPerGflop
+        = Blend(g > 0 ? 1.0 / g : 0, g > 0, 1.0 / profile.computeGflops, wCompute);
     ClientRates rates;
-    rates.secondsPerByte = 8.0 / down + 8.0 / up;
-    rates.secondsPerFlop = 1.0 / (gflops * 1e9);
+    rates.secondsPerByte = 8.0 * (secondsPerBitDown + secondsPerBitUp);
+    rates.secondsPerFlop = secondsPerGflop * 1e-9;
     rates.samplesTimesEpochs = samples * model.localEpochs;
     rates.completionRatio = observation.completionRatio;
     rates.fixedS

@@ -9,6 +9,7 @@
 #define FEDMOE_SCHEDULING_CAPACITY_ESTIMATOR_H
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,11 @@ struct CapacityProfile
 
 /**
  * \brief What the server observed of a client's link and timing; zero means
- * "not observed yet" and the nominal profile figure is used instead.
+ * "not observed yet" and the announced profile figure is used instead.
+ *
+ * The announced profile is the prior; an observation overrides it, less so as
+ * it ages (CapacityParameters::observationHalfLifeS): a device that sat out or
+ * moved since it was last seen is believed less.
  */
 struct ChannelObservation
 {
@@ -44,6 +49,8 @@ struct ChannelObservation
     double goodputDownBps = 0.0;        //!< observed downlink goodput, bit/s (0 = unknown)
     double rttS = 0.0;                  //!< observed round-trip time, s (0 = unknown)
     double observedComputeGflops = 0.0; //!< throughput measured from past rounds (0 = unknown)
+    double linkAgeS = 0.0;              //!< age of the goodput and RTT figures, s (>= 0)
+    double computeAgeS = 0.0;           //!< age of observedComputeGflops, s (>= 0)
     /**
      * Smoothed ratio of observed to predicted round time from past completions
      * (see CapacityEstimator::UpdateCompletionRatio); 1 = no history.
@@ -96,6 +103,12 @@ struct CapacityParameters
      */
     double memoryPerParameterByte = 1.0;
     double rttsPerRound = 2.0; //!< round trips of latency per round (ASSIGN, UPDATE)
+    /**
+     * Age at which an observation counts half against the announced prior, s
+     * (> 0; infinity: observations never age). The blend is in time per bit
+     * (per FLOP), the quantity round times add up.
+     */
+    double observationHalfLifeS = std::numeric_limits<double>::infinity();
 
     /**
      * \brief Throw std::invalid_argument naming the first bad field.
@@ -109,6 +122,8 @@ struct CapacityParameters
  * Round time = completionRatio * (rttsPerRound * RTT + (shared + set bytes) *
  * 8 * (1/down + 1/up) + samples * epochs * (shared + set FLOPs) / throughput):
  * affine in the set, which lets policies check a deadline expert by expert.
+ * Each of 1/down, 1/up, RTT and 1/throughput is w * observed + (1 - w) *
+ * announced, w = ObservationWeight(age) (w = 0 when nothing was observed).
  */
 class CapacityEstimator
 {
@@ -187,6 +202,13 @@ class CapacityEstimator
      */
     static double UpdateCompletionRatio(double ratio, double observedS, double predictedS,
                                         double smoothing);
+
+    /**
+     * \brief How much an observation of some age counts against the prior.
+     * \param ageS its age, s (>= 0)
+     * \return 2^(-ageS / observationHalfLifeS), in (0, 1]
+     */
+    double ObservationWeight(double ageS) const;
 
     /**
      * \brief The current parameters.

@@ -6,6 +6,7 @@
 #include "min-cost-flow-policy.h"
 
 #include "parameter-check.h"
+#include "partial-work.h"
 #include "sequential-aligner.h"
 
 #include <boost/graph/adjacency_list.hpp>
@@ -261,9 +262,18 @@ MinCostFlowPolicy::Name() const
 }
 
 Assignment
-MinCostFlowPolicy::Assign(const AlignmentInput& input, std::mt19937_64& rng) const
+MinCostFlowPolicy::Assign(const AlignmentInput& original, std::mt19937_64& rng) const
 {
-    const std::vector<uint32_t> memoryCaps = input.Capacities(kOwner);
+    const std::vector<uint32_t> memoryCaps = original.Capacities(kOwner);
+    // Clients too slow for the deadline even with one expert get a share of the work.
+    const bool cut = m_parameters.enforceDeadline && original.constraints.minWorkFraction < 1.0
+                     && std::isfinite(original.constraints.deadlineS);
+    PartialWork work;
+    if (cut)
+    {
+        work = FitPartialWork(original, memoryCaps);
+    }
+    const AlignmentInput& input = cut ? work.input : original;
     const std::size_t numClients = input.clients.size();
     const uint32_t numExperts = input.NumExperts();
     const DesirabilityModel model(input, memoryCaps, m_parameters.Weights());
@@ -274,10 +284,13 @@ MinCostFlowPolicy::Assign(const AlignmentInput& input, std::mt19937_64& rng) con
     // The sequential solution, from the same engine state as the sequential
     // policies get: the restricted graph always contains it, and the result is
     // never worse than it.
-    const Assignment seed
-        = SequentialAligner(kOwner, m_parameters.Weights(), m_parameters.enforceDeadline,
-                            m_parameters.enforceDeadline)
-              .Run(input, rng);
+    Assignment seed = SequentialAligner(kOwner, m_parameters.Weights(),
+                                        m_parameters.enforceDeadline, m_parameters.enforceDeadline)
+                          .Run(input, rng);
+    if (cut)
+    {
+        ApplyWorkFractions(work, seed);
+    }
     const bool small = numClients * numExperts <= m_parameters.exactUpToPairs;
     const uint32_t candidateSlack = small ? 0 : m_parameters.candidateSlack;
     const uint32_t slotSlack = small ? 0 : m_parameters.slotSlack;
@@ -342,6 +355,10 @@ MinCostFlowPolicy::Assign(const AlignmentInput& input, std::mt19937_64& rng) con
             FitDeadline(input, model, i, experts);
         }
         std::sort(experts.begin(), experts.end());
+    }
+    if (cut)
+    {
+        ApplyWorkFractions(work, assignment);
     }
     // Dropping experts to meet a deadline (heterogeneous experts) can lose
     // against the sequential solution: never return worse than it.

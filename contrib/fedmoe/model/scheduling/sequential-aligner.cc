@@ -5,6 +5,7 @@
 
 #include "sequential-aligner.h"
 
+#include "partial-work.h"
 #include "tie-breaker.h"
 
 #include <algorithm>
@@ -218,9 +219,18 @@ SequentialAligner::VisitOrder(const DesirabilityModel& model, std::size_t numCli
 }
 
 Assignment
-SequentialAligner::Run(const AlignmentInput& input, std::mt19937_64& rng) const
+SequentialAligner::Run(const AlignmentInput& original, std::mt19937_64& rng) const
 {
-    const std::vector<uint32_t> memoryCaps = input.Capacities(m_owner);
+    const std::vector<uint32_t> memoryCaps = original.Capacities(m_owner);
+    // Clients too slow for the deadline even with one expert get a share of the work.
+    const bool cut = m_enforceDeadline && original.constraints.minWorkFraction < 1.0
+                     && std::isfinite(original.constraints.deadlineS);
+    PartialWork work;
+    if (cut)
+    {
+        work = FitPartialWork(original, memoryCaps);
+    }
+    const AlignmentInput& input = cut ? work.input : original;
     const std::size_t numClients = input.clients.size();
     const uint32_t numExperts = input.NumExperts();
     const DesirabilityModel model(input, memoryCaps, m_weights);
@@ -345,6 +355,10 @@ SequentialAligner::Run(const AlignmentInput& input, std::mt19937_64& rng) const
         }
         PickTop(candidates, k - entry.experts.size(), timed, budget, times, entry.experts);
         book(entry.experts, input.clients[i].samples);
+    }
+    if (cut)
+    {
+        ApplyWorkFractions(work, assignment);
     }
     return assignment;
 }
