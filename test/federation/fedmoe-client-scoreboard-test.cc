@@ -109,15 +109,18 @@ TEST(FedMoeClientScoreboard, AMissRaisesTheRatioAtTheNextRoundUnlessTheUpdateTur
     EXPECT_DOUBLE_EQ(board.GetState(0).completionRatio, 1.0);
     EXPECT_DOUBLE_EQ(board.GetState(1).completionRatio, 1.0);
     // Client 0's UPDATE of round 3 turns up in round 4 (its transfer is what
-    // tells); client 1's never does (one of another round changes nothing).
-    board.LateArrival(0, 3);
-    board.LateArrival(1, 2);
-    const FedMoeCompletion onTime{true, 10.0, 10.0, 40.0};
-    board.RecordCompletions(4, {{0, onTime}, {1, onTime}}, 0.5);
+    // tells); client 1's never does (one of round 2, seen in round 3, changes
+    // nothing about round 3's miss).
+    board.LateArrival(0, 3, 4);
+    board.LateArrival(1, 2, 3);
+    // Round 4 took both twice the prediction; client 0's uplink also carried
+    // its late UPDATE then, so its time says nothing of its speed.
+    const FedMoeCompletion slow{true, 10.0, 20.0, 40.0};
+    board.RecordCompletions(4, {{0, slow}, {1, slow}}, 0.5);
     EXPECT_DOUBLE_EQ(board.GetState(0).completionRatio, 1.0);
-    // Client 1: as if round 3 took twice the prediction, then round 4 as predicted.
+    // Client 1: as if round 3 took twice the prediction, then round 4 did.
     const double afterMiss = 0.5 + 0.5 * 2.0;
-    EXPECT_DOUBLE_EQ(board.GetState(1).completionRatio, 0.5 * afterMiss + 0.5 * afterMiss * 1.0);
+    EXPECT_DOUBLE_EQ(board.GetState(1).completionRatio, 0.5 * afterMiss + 0.5 * afterMiss * 2.0);
     // Near the deadline, the deadline bounds it: 0.5 + 0.5 * 40 / 30.
     board.RecordCompletions(5, {{0, {false, 30.0, 0.0, 40.0}}}, 0.5);
     board.RecordCompletions(6, {{0, {false, 50.0, 0.0, 40.0}}}, 0.5);

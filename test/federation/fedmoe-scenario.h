@@ -43,6 +43,7 @@ struct ScenarioOptions
     uint32_t hidden = 8;                  //!< expert width
     uint32_t features = 16;               //!< synthetic features
     double computeEfficiency = 1.0;       //!< FedMoeComputeModel Efficiency (small: slow devices)
+    std::vector<double> rateFactors;      //!< p2p real / announced link rate per client (empty: 1)
 };
 
 /// The small model every scenario uses.
@@ -91,6 +92,7 @@ class Scenario
         }
         else
         {
+            edge.SetRateFactors(o.rateFactors);
             edge.InstallPointToPoint(server.Get(0), devices);
         }
         edge.AssignStreams(100);

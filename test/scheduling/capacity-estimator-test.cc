@@ -96,6 +96,38 @@ TEST(CapacityEstimator, ObservedChannelAndHistoryOverrideTheProfile)
     EXPECT_NEAR(CapacityEstimator::ExpertTime(rates, model.experts[1]), 1.5 * 1.9, 1e-12);
 }
 
+TEST(CapacityEstimator, StaleObservationsCountLessAgainstTheAnnouncedPrior)
+{
+    CapacityParameters parameters;
+    parameters.observationHalfLifeS = 100.0;
+    const CapacityEstimator estimator(parameters);
+    ModelCost model = TwoMbExperts(1);
+    ChannelObservation seen;
+    seen.goodputDownBps = 16e6; // announced 8e6
+    seen.goodputUpBps = 1e6;    // announced 4e6
+    seen.rttS = 0.1;            // announced 2 x 0.01
+    seen.observedComputeGflops = 4.0;
+    // Fresh: the observation alone.
+    ClientRates rates = estimator.Rates(Profile(), seen, 100, model);
+    EXPECT_DOUBLE_EQ(rates.secondsPerByte, 8.0 / 16e6 + 8.0 / 1e6);
+    EXPECT_DOUBLE_EQ(rates.secondsPerFlop, 0.25e-9);
+    // One half-life old: half and half, in time per bit and per FLOP.
+    seen.linkAgeS = 100.0;
+    seen.computeAgeS = 200.0;
+    rates = estimator.Rates(Profile(), seen, 100, model);
+    EXPECT_DOUBLE_EQ(rates.secondsPerByte,
+                     8.0 * (0.5 / 16e6 + 0.5 / 8e6) + 8.0 * (0.5 / 1e6 + 0.5 / 4e6));
+    // Compute two half-lives old: a quarter observed.
+    EXPECT_NEAR(rates.secondsPerFlop, (0.25 / 4.0 + 0.75 / 1.0) * 1e-9, 1e-24);
+    EXPECT_DOUBLE_EQ(estimator.ObservationWeight(100.0), 0.5);
+    // Without a half-life observations never age.
+    EXPECT_DOUBLE_EQ(CapacityEstimator().ObservationWeight(1e9), 1.0);
+    parameters.observationHalfLifeS = 0.0;
+    EXPECT_THROW(CapacityEstimator{parameters}, std::invalid_argument);
+    seen.linkAgeS = -1.0;
+    EXPECT_THROW(CapacityEstimator::ValidateObservation(seen, "client 1"), std::invalid_argument);
+}
+
 TEST(CapacityEstimator, CompletionRatioLearnsFromObservedTimes)
 {
     // Predicted 10 s with no history, took 12 s: 0.5 * 1 + 0.5 * 1.2

@@ -364,7 +364,13 @@ FedMoeClientScoreboard::RecordCompletions(uint32_t round,
             continue;
         }
         const FedMoeCompletion& c = p->second;
-        if (c.arrived && c.predictedS > 0 && c.observedS > 0)
+        if (state.sharedRound == round)
+        {
+            // Its uplink also carried a late update this round: its time
+            // says how the two shared the link, not how fast it is.
+            state.sharedRound = 0;
+        }
+        else if (c.arrived && c.predictedS > 0 && c.observedS > 0)
         {
             state.completionRatio = sched::CapacityEstimator::UpdateCompletionRatio(
                 state.completionRatio, c.observedS, c.predictedS, smoothing);
@@ -380,13 +386,18 @@ FedMoeClientScoreboard::RecordCompletions(uint32_t round,
 }
 
 void
-FedMoeClientScoreboard::LateArrival(uint32_t client, uint32_t round)
+FedMoeClientScoreboard::LateArrival(uint32_t client, uint32_t round, uint32_t currentRound)
 {
     auto it = m_clients.find(client);
-    if (it != m_clients.end() && round > 0 && it->second.missedRound == round)
+    if (it == m_clients.end())
+    {
+        return;
+    }
+    if (round > 0 && it->second.missedRound == round)
     {
         it->second.missedRound = 0;
     }
+    it->second.sharedRound = currentRound;
 }
 
 const sched::FitnessTracker&

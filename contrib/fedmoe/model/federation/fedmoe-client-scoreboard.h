@@ -84,6 +84,7 @@ struct FedMoeClientState
     uint32_t roundsDropped{0};                    //!< rounds whose update was not used
     uint32_t missedRound{0};                      //!< round whose update is missing (0: none)
     FedMoeCompletion missed;                      //!< how that round was predicted
+    uint32_t sharedRound{0}; //!< round whose uplink also carried a late update (0: none)
 };
 
 /**
@@ -292,11 +293,14 @@ class FedMoeClientScoreboard
 
     /**
      * \brief An UPDATE of a closed round arrived after all: its transfer is
-     *        observed now, so its absence does not raise the ratio.
+     *        observed now, so its absence does not raise the ratio; and the
+     *        current round's time of that client, which shared the uplink
+     *        with it, does not move the ratio either.
      * \param client its sender
      * \param round the round it names
+     * \param currentRound the round open now (0: none)
      */
-    void LateArrival(uint32_t client, uint32_t round);
+    void LateArrival(uint32_t client, uint32_t round, uint32_t currentRound);
 
     /** \return the fitness scores (throws std::logic_error before Start) */
     const fedmoe::scheduling::FitnessTracker& GetFitness() const;

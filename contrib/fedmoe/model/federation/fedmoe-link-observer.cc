@@ -85,9 +85,19 @@ FedMoeLinkObserver::AssignDelivered(uint32_t client, uint32_t round)
     a->second.delivered = true;
     a->second.deliveredAt = Simulator::Now();
     const Time duration = Simulator::Now() - a->second.queued;
-    if (duration.IsStrictlyPositive())
+    if (duration.IsStrictlyPositive() && !a->second.shared)
     {
         m_downlink->RecordTransfer(client, a->second.bytes, duration);
+    }
+}
+
+void
+FedMoeLinkObserver::UplinkBytes(uint32_t client)
+{
+    auto a = m_assigns.find(client);
+    if (a != m_assigns.end() && !a->second.delivered)
+    {
+        a->second.shared = true;
     }
 }
 
@@ -107,7 +117,7 @@ FedMoeLinkObserver::UpdateArrived(uint32_t client, uint32_t round, uint64_t byte
     // when done; the one-way delays of the delivery's ACK and of that first
     // byte cancel out.
     const Time compute = Simulator::Now() - Max(transfer, Time(0)) - a->second.deliveredAt;
-    if (compute.IsStrictlyPositive() && a->second.flops > 0)
+    if (compute.IsStrictlyPositive() && a->second.flops > 0 && !a->second.shared)
     {
         m_scoreboard.ObserveCompute(client, a->second.flops / compute.GetSeconds() / 1e9,
                                     Simulator::Now().GetSeconds(), m_computeSmoothing);

@@ -72,6 +72,15 @@ class FedMoeLinkObserver
     void AssignDelivered(uint32_t client, uint32_t round);
 
     /**
+     * \brief Bytes of an UPDATE from a client arrived now. While its ASSIGN is
+     *        still on its way they share the link (a late UPDATE of an earlier
+     *        round): that delivery and the job's compute time say how the two
+     *        transfers shared the link, so neither is sampled.
+     * \param client the sender
+     */
+    void UplinkBytes(uint32_t client);
+
+    /**
      * \brief An UPDATE arrived, in time or not: an uplink goodput sample and,
      *        if its round's ASSIGN was delivered, a compute-speed sample.
      * \param client its sender
@@ -98,6 +107,7 @@ class FedMoeLinkObserver
         double flops{0};       //!< its job's FLOPs
         bool delivered{false}; //!< whether delivered yet
         Time deliveredAt;      //!< when
+        bool shared{false};    //!< an UPDATE came in while it was on its way
     };
 
     /** \brief Copies an uplink estimate into the scoreboard. */

@@ -401,8 +401,13 @@ FedMoeServerApplication::RoundOpen() const
 }
 
 void
-FedMoeServerApplication::HandleBytes(uint32_t /* link */, uint32_t bytes)
+FedMoeServerApplication::HandleBytes(uint32_t link, uint32_t bytes)
 {
+    auto sender = m_links.find(link);
+    if (sender != m_links.end())
+    {
+        m_observer.UplinkBytes(sender->second);
+    }
     if (RoundOpen())
     {
         m_roundBytesUp += bytes;
@@ -510,7 +515,7 @@ FedMoeServerApplication::HandleUpdate(uint32_t link, const FedMoeMessage& messag
     m_observer.UpdateArrived(client, round, bytes, transfer);
     if (!RoundOpen() || round < m_coordinator->GetRound())
     {
-        m_scoreboard.LateArrival(client, round);
+        m_scoreboard.LateArrival(client, round, RoundOpen() ? m_coordinator->GetRound() : 0);
     }
     if (!RoundOpen())
     {
