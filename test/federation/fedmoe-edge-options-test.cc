@@ -66,6 +66,12 @@ TEST(FedMoeEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
         {"--network=wifi --errorRate=0.1", "--errorRate=0.100 applies to --network=p2p only"},
         {"--mix=foo=1", "--mix=foo=1: "},
         {"--network=p2p --bandwidthScale=1e-12", "leaves tier"},
+        {"--network=p2p --overstated=1.5", "--overstated=1.500: allowed a share in [0, 1]"},
+        {"--network=p2p --overstatement=0.5", "--overstatement=0.500: allowed a factor >= 1"},
+        {"--network=wifi --overstated=0.5", "apply to --network=p2p only"},
+        {"--network=wifi --oracle=true", "Oracle needs point-to-point links"},
+        {"--network=p2p --minWork=0", "--minWork=0"},
+        {"--network=p2p --observationHalfLife=0", "--observationHalfLife=0"},
         {"--dataset=fashion-mnist --dataDir=" + missing.string(), "no such directory"},
         {"--dataset=fashion-mnist --dataDir=" + empty.string(), empty.string()},
     };

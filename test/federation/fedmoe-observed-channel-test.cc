@@ -11,10 +11,12 @@
 #include "fedmoe/scheduling/channel-aware-policy.h"
 
 #include "ns3/fedmoe-round-coordinator.h"
+#include "ns3/fedmoe-scenario.h"
 #include "ns3/fedmoe-server-application.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -100,6 +102,64 @@ TEST(FedMoeObservedChannel, AnUplinkOverstatedTenfoldIsFoundOutByRoundThree)
     const FedMoeClientState& state
         = s.fed.GetServer()->GetCoordinator()->GetScoreboard().GetState(3);
     EXPECT_DOUBLE_EQ(state.capacity.uplinkBps, 60e6);
+}
+
+TEST(FedMoeObservedChannel, OverstatedDevicesAreAShareDrawnFromTheSeed)
+{
+    FedMoeScenario a;
+    a.clients = 20;
+    a.overstated = 0.5;
+    a.overstatement = 10;
+    const std::vector<double> f = a.RateFactors();
+    ASSERT_EQ(f.size(), 20u);
+    EXPECT_EQ(std::count(f.begin(), f.end(), 0.1), 10);
+    EXPECT_EQ(std::count(f.begin(), f.end(), 1.0), 10);
+    EXPECT_EQ(a.RateFactors(), f); // same seed, same devices
+    a.seed = 2;
+    EXPECT_NE(a.RateFactors(), f);
+    a.overstated = 0;
+    EXPECT_EQ(a.RateFactors(), std::vector<double>(20, 1.0));
+}
+
+TEST(FedMoeObservedChannel, TheOracleKnowsTheSlowLinkFromTheFirstRound)
+{
+    fedmoe_test::ScenarioOptions o;
+    o.policy = "channel-aware";
+    o.rounds = 2;
+    o.features = 784;
+    o.hidden = 64;
+    o.deadlineS = 0.7;
+    o.rateFactors = {1.0, 1.0, 1.0, 0.1};
+    o.oracle = true;
+    fedmoe_test::Scenario s(o);
+    const std::vector<FedMoeParticipantRecord> rows = Participants(s);
+    const FedMoeParticipantRecord& first = Row(rows, 1, 3);
+    EXPECT_EQ(first.experts, 1u);
+    EXPECT_EQ(first.status, "used");
+    EXPECT_GT(first.predictedS, 0.3); // the true 6 / 10 Mbit/s, not the announced 60 / 100
+    EXPECT_EQ(Row(rows, 1, 0).experts, 2u);
+}
+
+TEST(FedMoeObservedChannel, TheOracleNeedsPointToPointLinks)
+{
+    fedmoe_test::ScenarioOptions o;
+    o.wifi = true;
+    o.distances = {5, 5, 5, 5};
+    o.oracle = true;
+    EXPECT_THROW(
+        {
+            try
+            {
+                fedmoe_test::Scenario s(o);
+            }
+            catch (const std::invalid_argument& e)
+            {
+                EXPECT_NE(std::string(e.what()).find("--network=p2p"), std::string::npos);
+                throw;
+            }
+        },
+        std::invalid_argument);
+    Simulator::Destroy();
 }
 
 TEST(FedMoeObservedChannel, ChannelBlindPoliciesKeepMissingTheDeadline)

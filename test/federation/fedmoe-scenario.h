@@ -44,6 +44,7 @@ struct ScenarioOptions
     uint32_t features = 16;               //!< synthetic features
     double computeEfficiency = 1.0;       //!< FedMoeComputeModel Efficiency (small: slow devices)
     std::vector<double> rateFactors;      //!< p2p real / announced link rate per client (empty: 1)
+    bool oracle = false;                  //!< the server's Oracle attribute
 };
 
 /// The small model every scenario uses.
@@ -111,6 +112,7 @@ class Scenario
         fed.SetRoundAttribute("LocalSteps", ns3::UintegerValue(4));
         fed.SetRoundAttribute("MaxExpertsPerClient", ns3::UintegerValue(2));
         fed.SetServerAttribute("Progress", ns3::BooleanValue(false));
+        fed.SetServerAttribute("Oracle", ns3::BooleanValue(o.oracle));
         fed.SetServerAttribute("OutputDirectory", ns3::StringValue(o.outDir));
         fed.SetClientAttribute("UseAvailability", ns3::BooleanValue(false));
         fed.SetComputeModelAttribute("Efficiency", ns3::DoubleValue(o.computeEfficiency));

@@ -10,6 +10,7 @@
  */
 
 #include "campaign-file.h"
+#include "curves.h"
 #include "grid.h"
 #include "local-runner.h"
 #include "plots.h"
@@ -241,10 +242,15 @@ Collect(const Campaign& campaign, const std::vector<Run>& runs, const std::strin
         return true;
     }
     auto files = WritePlotScripts(campaign, results, out + "/plots");
+    for (const auto& curve : WriteCurveScripts(campaign, results, out, out + "/plots"))
+    {
+        files.push_back(curve);
+    }
     if (files.empty())
     {
-        std::cerr << "fedmoe-sweep: no plots (they need a swept numeric parameter with two or "
-                     "more values and final_accuracy or time_to_target_s in the summaries)"
+        std::cerr << "fedmoe-sweep: no plots (they need rounds.csv files, or a swept numeric "
+                     "parameter with two or more values and final_accuracy or time_to_target_s "
+                     "in the summaries)"
                   << std::endl;
         return true;
     }

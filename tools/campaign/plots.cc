@@ -23,7 +23,18 @@ namespace campaign
 namespace
 {
 
-/// A value made safe for a file name.
+bool
+AllNumbers(const std::vector<nlohmann::json>& values)
+{
+    return std::all_of(values.begin(), values.end(),
+                       [](const nlohmann::json& v)
+                       {
+                           return v.is_number();
+                       });
+}
+
+} // namespace
+
 std::string
 FileSafe(const std::string& text)
 {
@@ -37,7 +48,6 @@ FileSafe(const std::string& text)
     return s;
 }
 
-/// A string for a single-quoted gnuplot string.
 std::string
 GnuplotQuote(const std::string& text)
 {
@@ -53,17 +63,17 @@ GnuplotQuote(const std::string& text)
     return s + "'";
 }
 
-bool
-AllNumbers(const std::vector<nlohmann::json>& values)
+std::string
+GnuplotPngHeader(const std::string& png)
 {
-    return std::all_of(values.begin(), values.end(),
-                       [](const nlohmann::json& v)
-                       {
-                           return v.is_number();
-                       });
+    return "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+           "    set terminal pngcairo size 900,560 noenhanced\n"
+           "} else {\n"
+           "    set terminal png size 900,560 noenhanced\n"
+           "}\n"
+           "set output "
+           + GnuplotQuote(png) + "\n";
 }
-
-} // namespace
 
 std::vector<std::string>
 PlottedFigures()
@@ -139,13 +149,7 @@ WritePlotScripts(const Campaign& campaign, const CampaignResults& results,
                 gp << "# " << figure << " vs " << xKey
                    << ": mean over seeds, error bars = 95 % confidence interval (Student t).\n"
                    << "# Written by fedmoe-sweep; run: gnuplot " << name << ".gp\n"
-                   << "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-                   << "    set terminal pngcairo size 900,560 noenhanced\n"
-                   << "} else {\n"
-                   << "    set terminal png size 900,560 noenhanced\n"
-                   << "}\n"
-                   << "set output " << GnuplotQuote(plot.png) << "\n"
-                   << "set title "
+                   << GnuplotPngHeader(plot.png) << "set title "
                    << GnuplotQuote(
                           figure + " vs " + xKey
                           + (panelTitles[suffix].empty() ? "" : " (" + panelTitles[suffix] + ")")

@@ -29,6 +29,29 @@ struct PlotFile
 };
 
 /**
+ * \brief A value made safe for a file name (characters other than
+ *        letters, digits, '-', '.' and '_' become '_').
+ * \param text the value
+ * \return the safe text
+ */
+std::string FileSafe(const std::string& text);
+
+/**
+ * \brief A single-quoted gnuplot string.
+ * \param text the text
+ * \return it quoted, quotes doubled
+ */
+std::string GnuplotQuote(const std::string& text);
+
+/**
+ * \brief The lines that make a gnuplot script draw a 900x560 PNG (pngcairo
+ *        when the terminal exists, png otherwise).
+ * \param png the PNG's path
+ * \return the lines
+ */
+std::string GnuplotPngHeader(const std::string& png);
+
+/**
  * \brief The figures that are plotted (when the runs report them).
  * \return final_accuracy, time_to_target_s
  */

@@ -7,9 +7,12 @@
 #include "fedmoe-helper.h"
 
 #include "ns3/boolean.h"
+#include "ns3/data-rate.h"
 #include "ns3/double.h"
 #include "ns3/fedmoe-compute-model.h"
+#include "ns3/fedmoe-device-profile.h"
 #include "ns3/log.h"
+#include "ns3/point-to-point-net-device.h"
 #include "ns3/pointer.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
@@ -334,6 +337,14 @@ FedMoeHelper::Install(const FedMoeEdgeNetworkHelper& edge)
         throw std::invalid_argument(
             "FedMoeHelper::Install: the FedMoeEdgeNetworkHelper has built no topology yet");
     }
+    // Checked before anything is installed or written.
+    if (m_serverFactory.Create<FedMoeServerApplication>()->IsOracle()
+        && edge.GetTopology() != FedMoeEdgeNetworkHelper::P2P)
+    {
+        throw std::invalid_argument(
+            "FedMoeServerApplication::Oracle needs point-to-point links (--network=p2p): on a "
+            "radio the rate is the channel's, and no single true figure exists");
+    }
     NodeContainer clients = edge.GetClients();
     std::vector<Ipv4Address> addresses;
     for (uint32_t i = 0; i < clients.GetN(); ++i)
@@ -341,6 +352,10 @@ FedMoeHelper::Install(const FedMoeEdgeNetworkHelper& edge)
         addresses.push_back(edge.GetServerAddress(i));
     }
     ApplicationContainer apps = Install(edge.GetServer(), clients, addresses);
+    if (m_server->IsOracle())
+    {
+        SupplyTruth(edge);
+    }
     // The radio's own channel reports (Wi-Fi SNR, LTE SINR) reach the server's
     // estimator through the PHYs' trace sources; p2p links have none.
     if (edge.GetTopology() != FedMoeEdgeNetworkHelper::P2P)
@@ -352,6 +367,35 @@ FedMoeHelper::Install(const FedMoeEdgeNetworkHelper& edge)
         edge.ConnectChannelEstimator(m_server->GetUplinkEstimator());
     }
     return apps;
+}
+
+void
+FedMoeHelper::SupplyTruth(const FedMoeEdgeNetworkHelper& edge)
+{
+    for (uint32_t i = 0; i < m_clients.size(); ++i)
+    {
+        auto up = DynamicCast<PointToPointNetDevice>(edge.GetClientDevices().Get(i));
+        auto down = DynamicCast<PointToPointNetDevice>(edge.GetServerDevices().Get(i));
+        auto profile = edge.GetClients().Get(i)->GetObject<FedMoeDeviceProfile>();
+        PointerValue compute;
+        m_clients[i]->GetAttribute("ComputeModel", compute);
+        DataRateValue upRate;
+        DataRateValue downRate;
+        up->GetAttribute("DataRate", upRate);
+        down->GetAttribute("DataRate", downRate);
+        TimeValue delay;
+        up->GetChannel()->GetAttribute("Delay", delay);
+        fedmoe::scheduling::ChannelObservation truth;
+        truth.goodputUpBps = static_cast<double>(upRate.Get().GetBitRate());
+        truth.goodputDownBps = static_cast<double>(downRate.Get().GetBitRate());
+        truth.rttS = 2.0 * delay.Get().GetSeconds();
+        // Throughput at the compute model's efficiency; its per-job background
+        // occupancy is drawn as the job runs, unknowable in advance.
+        const auto model = compute.Get<FedMoeComputeModel>();
+        truth.observedComputeGflops
+            = profile->GetComputeGflops() * (model ? model->GetEfficiency() : 1.0);
+        m_server->SetClientTruth(i, truth);
+    }
 }
 
 int64_t

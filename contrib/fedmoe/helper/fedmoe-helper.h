@@ -204,6 +204,12 @@ class FedMoeHelper
 
     /// Connects the records and progress sinks to the server's trace sources.
     void ConnectSinks();
+
+    /**
+     * \brief Give the server each client's true link and compute (its Oracle attribute).
+     * \param edge the network (point-to-point only)
+     */
+    void SupplyTruth(const FedMoeEdgeNetworkHelper& edge);
 };
 
 } // namespace ns3

@@ -92,6 +92,8 @@ FedMoeScenario::Aliases()
         {"minWork", round + "MinWorkFraction", "allowed (0, 1] (1: whole work or none)", ""},
         {"observationHalfLife", round + "ObservationHalfLife", "allowed > 0 s", ""},
         {"progress", server + "Progress", "true or false", ""},
+        {"oracle", server + "Oracle", "true or false (true: --network=p2p only)", ""},
+        {"availability", "ns3::FedMoeClientApplication::UseAvailability", "true or false", ""},
         {"dataset", model + "DataSet", "fashion-mnist, cifar10 or synthetic", "fashion-mnist"},
         {"dataDir", model + "DataDirectory", "a directory", ""},
         {"experts", model + "Experts", "at least 1 expert", ""},

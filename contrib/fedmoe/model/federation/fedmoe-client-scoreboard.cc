@@ -212,9 +212,25 @@ FedMoeClientScoreboard::NumClients() const
     return m_fitness ? m_fitness->NumClients() : 0;
 }
 
+void
+FedMoeClientScoreboard::SetTruth(uint32_t client, const sched::ChannelObservation& truth)
+{
+    sched::CapacityEstimator::ValidateObservation(truth,
+                                                  "truth of client " + std::to_string(client));
+    m_truth[client] = truth;
+}
+
 sched::ChannelObservation
 FedMoeClientScoreboard::ObservationOf(uint32_t client, double nowS) const
 {
+    auto truth = m_truth.find(client);
+    if (truth != m_truth.end())
+    {
+        sched::ChannelObservation o = truth->second;
+        auto it = m_clients.find(client);
+        o.completionRatio = it != m_clients.end() ? it->second.completionRatio : 1.0;
+        return o;
+    }
     sched::ChannelObservation o;
     double transferAtS = std::numeric_limits<double>::quiet_NaN();
     auto up = m_uplink.find(client);

@@ -189,6 +189,15 @@ class FedMoeClientScoreboard
     void ObserveCompute(uint32_t client, double gflops, double atS, double smoothing);
 
     /**
+     * \brief Let the scheduler see a client's true link and compute (an
+     *        oracle, the bound of what observation can reach) instead of what
+     *        was observed; the completion ratio still applies.
+     * \param client client id
+     * \param truth the true goodputs, RTT and compute speed (ages 0)
+     */
+    void SetTruth(uint32_t client, const fedmoe::scheduling::ChannelObservation& truth);
+
+    /**
      * \brief Tell the records how far a client is from its access point.
      * \param client client id
      * \param metres distance
@@ -213,7 +222,8 @@ class FedMoeClientScoreboard
     uint32_t NumClients() const;
 
     /**
-     * \brief What the scheduler sees of a client's channel now: observed
+     * \brief What the scheduler sees of a client's channel now (its truth
+     *        when SetTruth gave one): observed
      *        goodput, RTT and compute speed (0: unknown, the announced profile
      *        stands in), their ages, and its completion ratio. When the radio's
      *        SNR (SINR) changed since the goodput was measured, the goodput is
@@ -317,13 +327,14 @@ class FedMoeClientScoreboard
         const std::function<uint64_t(uint32_t)>& samplesOf) const;
 
   private:
-    std::map<uint32_t, FedMoeClientState> m_clients;                 //!< announced, by id
-    std::map<uint32_t, FedMoeLinkObservation> m_uplink;              //!< by id
-    std::map<uint32_t, FedMoeLinkObservation> m_downlink;            //!< by id
-    std::map<uint32_t, FedMoeComputeObservation> m_compute;          //!< by id
-    std::map<uint32_t, double> m_distances;                          //!< by id
-    std::unique_ptr<fedmoe::scheduling::FitnessTracker> m_fitness;   //!< after Start
-    std::unique_ptr<fedmoe::scheduling::ExpertUsageTracker> m_usage; //!< after Start
+    std::map<uint32_t, FedMoeClientState> m_clients;                    //!< announced, by id
+    std::map<uint32_t, FedMoeLinkObservation> m_uplink;                 //!< by id
+    std::map<uint32_t, FedMoeLinkObservation> m_downlink;               //!< by id
+    std::map<uint32_t, FedMoeComputeObservation> m_compute;             //!< by id
+    std::map<uint32_t, fedmoe::scheduling::ChannelObservation> m_truth; //!< oracle, by id
+    std::map<uint32_t, double> m_distances;                             //!< by id
+    std::unique_ptr<fedmoe::scheduling::FitnessTracker> m_fitness;      //!< after Start
+    std::unique_ptr<fedmoe::scheduling::ExpertUsageTracker> m_usage;    //!< after Start
 };
 
 } // namespace ns3

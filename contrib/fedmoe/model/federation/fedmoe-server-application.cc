@@ -112,6 +112,13 @@ FedMoeServerApplication::GetTypeId()
                             "Print a progress line per round on stderr (FedMoeHelper connects it).",
                             BooleanValue(true), MakeBooleanAccessor(&S::m_progressEnabled),
                             MakeBooleanChecker())
+              .AddAttribute("Oracle",
+                            "The scheduler sees each client's true link rates, delay and "
+                            "compute speed (what the simulator knows; FedMoeHelper supplies them, "
+                            "p2p only) instead of what the server observed: the bound of what "
+                            "observation can reach.",
+                            BooleanValue(false), MakeBooleanAccessor(&S::m_oracle),
+                            MakeBooleanChecker())
               .AddAttribute("StopSimulation", "Call Simulator::Stop when the run ends.",
                             BooleanValue(true), MakeBooleanAccessor(&S::m_stopSimulation),
                             MakeBooleanChecker())
@@ -198,6 +205,21 @@ void
 FedMoeServerApplication::SetExecutor(Ptr<FedMoeTrainingExecutor> executor)
 {
     m_executor = executor;
+}
+
+void
+FedMoeServerApplication::SetClientTruth(uint32_t client, const sched::ChannelObservation& truth)
+{
+    if (m_oracle)
+    {
+        m_scoreboard.SetTruth(client, truth);
+    }
+}
+
+bool
+FedMoeServerApplication::IsOracle() const
+{
+    return m_oracle;
 }
 
 void

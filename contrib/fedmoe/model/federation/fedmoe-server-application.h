@@ -84,6 +84,17 @@ class FedMoeServerApplication : public Application
      */
     void SetClientDistance(uint32_t client, double metres);
 
+    /**
+     * \brief The truth about a client's link and compute, for the Oracle
+     *        attribute (ignored when it is false).
+     * \param client client id
+     * \param truth its true goodputs, RTT and compute speed
+     */
+    void SetClientTruth(uint32_t client, const fedmoe::scheduling::ChannelObservation& truth);
+
+    /** \return whether the scheduler sees the truth (the Oracle attribute) */
+    bool IsOracle() const;
+
     /** \return the estimator fed with uplink transfers (UPDATEs), RTT and, when connected, SNR */
     Ptr<FedMoeChannelEstimator> GetUplinkEstimator() const;
 
@@ -257,6 +268,7 @@ class FedMoeServerApplication : public Application
     uint64_t m_roundBytesDown{0};                          //!< this round
     uint64_t m_roundBytesUp{0};                            //!< this round
     uint64_t m_roundUnusedBytesUp{0};                      //!< this round, late or refused
+    bool m_oracle{false};                                  //!< scheduler sees the truth
     double m_wallSerialisation{0};                         //!< wall s: decoding and framing
     uint64_t m_rejected{0};                                //!< messages rejected
 
