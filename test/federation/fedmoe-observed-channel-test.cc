@@ -59,20 +59,27 @@ Row(const std::vector<FedMoeParticipantRecord>& rows, uint32_t round, uint32_t c
                             + std::to_string(round));
 }
 
-} // namespace
-
-TEST(FedMoeObservedChannel, AnUplinkOverstatedTenfoldIsFoundOutByRoundThree)
+/// Four Raspberry Pis announce 60/100 Mbit/s; client 3's link carries a
+/// tenth. The experts are ~200 KB, so its two-expert round takes ~0.9 s of
+/// transfers against a 0.7 s deadline, a one-expert round ~0.5 s.
+fedmoe_test::ScenarioOptions
+OverstatedUplink(const std::string& policy, uint32_t rounds)
 {
-    // Four Raspberry Pis announce 60/100 Mbit/s; client 3's link carries a
-    // tenth. The experts are ~200 KB, so its two-expert round takes ~0.9 s of
-    // transfers against a 0.7 s deadline, a one-expert round ~0.5 s.
     fedmoe_test::ScenarioOptions o;
-    o.policy = "channel-aware";
-    o.rounds = 6;
+    o.policy = policy;
+    o.rounds = rounds;
     o.features = 784;
     o.hidden = 64;
     o.deadlineS = 0.7;
     o.rateFactors = {1.0, 1.0, 1.0, 0.1};
+    return o;
+}
+
+} // namespace
+
+TEST(FedMoeObservedChannel, AnUplinkOverstatedTenfoldIsFoundOutByRoundThree)
+{
+    fedmoe_test::ScenarioOptions o = OverstatedUplink("channel-aware", 6);
     fedmoe_test::Scenario s(o);
     const std::vector<FedMoeParticipantRecord> rows = Participants(s);
 
@@ -123,13 +130,7 @@ TEST(FedMoeObservedChannel, OverstatedDevicesAreAShareDrawnFromTheSeed)
 
 TEST(FedMoeObservedChannel, TheOracleKnowsTheSlowLinkFromTheFirstRound)
 {
-    fedmoe_test::ScenarioOptions o;
-    o.policy = "channel-aware";
-    o.rounds = 2;
-    o.features = 784;
-    o.hidden = 64;
-    o.deadlineS = 0.7;
-    o.rateFactors = {1.0, 1.0, 1.0, 0.1};
+    fedmoe_test::ScenarioOptions o = OverstatedUplink("channel-aware", 2);
     o.oracle = true;
     fedmoe_test::Scenario s(o);
     const std::vector<FedMoeParticipantRecord> rows = Participants(s);
@@ -166,13 +167,7 @@ TEST(FedMoeObservedChannel, ChannelBlindPoliciesKeepMissingTheDeadline)
 {
     // The same devices under load-balanced: no deadline in its decisions, so
     // the overstating device keeps two experts and keeps missing.
-    fedmoe_test::ScenarioOptions o;
-    o.policy = "load-balanced";
-    o.rounds = 4;
-    o.features = 784;
-    o.hidden = 64;
-    o.deadlineS = 0.7;
-    o.rateFactors = {1.0, 1.0, 1.0, 0.1};
+    fedmoe_test::ScenarioOptions o = OverstatedUplink("load-balanced", 4);
     fedmoe_test::Scenario s(o);
     const std::vector<FedMoeParticipantRecord> rows = Participants(s);
     for (uint32_t round = 1; round <= o.rounds; ++round)

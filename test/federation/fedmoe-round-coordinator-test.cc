@@ -366,6 +366,39 @@ TEST(FedMoeRoundCoordinator, SettingsAreValidated)
     s = FedMoeRoundSettings();
     s.participation = 1.5;
     EXPECT_THROW(Fixture{s}, std::invalid_argument);
+    for (double bad : {0.0, 1.5})
+    {
+        s = FedMoeRoundSettings();
+        s.planningFraction = bad;
+        EXPECT_THROW(Fixture{s}, std::invalid_argument);
+        s = FedMoeRoundSettings();
+        s.minWorkFraction = bad;
+        EXPECT_THROW(Fixture{s}, std::invalid_argument);
+    }
+    s = FedMoeRoundSettings();
+    s.observationHalfLifeS = 0;
+    EXPECT_THROW(Fixture{s}, std::invalid_argument);
+}
+
+TEST(FedMoeRoundCoordinator, PoliciesPlanToTheirShareOfTheDeadline)
+{
+    FedMoeRoundSettings s = Fixture::Settings();
+    s.planningFraction = 0.25;
+    s.minWorkFraction = 0.5;
+    s.observationHalfLifeS = 42;
+    Fixture f(s);
+    f.coordinator->Begin(4);
+    f.Plan(0.0);
+    ASSERT_EQ(f.inputs.size(), 1u);
+    EXPECT_DOUBLE_EQ(f.inputs[0].constraints.deadlineS, 0.25 * s.deadlineS);
+    EXPECT_DOUBLE_EQ(f.inputs[0].constraints.minWorkFraction, 0.5);
+    EXPECT_DOUBLE_EQ(f.inputs[0].capacity.observationHalfLifeS, 42);
+    // A cut job keeps one step at least: 3 steps allow no share below 1 / 3.
+    s.minWorkFraction = 0.1;
+    Fixture g(s);
+    g.coordinator->Begin(4);
+    g.Plan(0.0);
+    EXPECT_DOUBLE_EQ(g.inputs[0].constraints.minWorkFraction, 1.0 / 3.0);
 }
 
 TEST(FedMoeRoundCoordinator, ReceiveDecodesOnlyWantedPayloadsAndRefusesBadBytes)

@@ -91,6 +91,7 @@ FedMoeScenario::Aliases()
         {"participation", round + "Participation", "allowed (0, 1]", ""},
         {"minWork", round + "MinWorkFraction", "allowed (0, 1] (1: whole work or none)", ""},
         {"observationHalfLife", round + "ObservationHalfLife", "allowed > 0 s", ""},
+        {"planFraction", round + "PlanningFraction", "allowed (0, 1]", ""},
         {"progress", server + "Progress", "true or false", ""},
         {"oracle", server + "Oracle", "true or false (true: --network=p2p only)", ""},
         {"availability", "ns3::FedMoeClientApplication::UseAvailability", "true or false", ""},

@@ -75,6 +75,12 @@ FedMoeRoundSettings::Validate() const
                                     + std::to_string(minWorkFraction)
                                     + " is not allowed: a share in (0, 1] (1: whole work or none)");
     }
+    if (!(planningFraction > 0 && planningFraction <= 1))
+    {
+        throw std::invalid_argument("FedMoeRoundSettings: planningFraction "
+                                    + std::to_string(planningFraction)
+                                    + " is not allowed: a share of the deadline in (0, 1]");
+    }
     if (!(observationHalfLifeS > 0))
     {
         throw std::invalid_argument("FedMoeRoundSettings: observationHalfLifeS "
@@ -204,7 +210,8 @@ FedMoeRoundCoordinator::Plan(double startS, double deadlineAtS, uint64_t partici
     constraints.maxExpertsPerClient = m_settings.maxExpertsPerClient;
     constraints.minTrainersPerExpert = m_settings.minTrainersPerExpert;
     constraints.maxTrainersPerExpert = m_settings.maxTrainersPerExpert;
-    constraints.deadlineS = m_settings.deadlineS;
+    // The deadline the policies plan to; updates are taken until the real one.
+    constraints.deadlineS = m_settings.deadlineS * m_settings.planningFraction;
     // A cut job keeps at least one step.
     constraints.minWorkFraction
         = m_settings.minWorkFraction >= 1.0

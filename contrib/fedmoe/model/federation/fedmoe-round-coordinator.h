@@ -54,6 +54,9 @@ struct FedMoeRoundSettings
     double minWorkFraction{0.25};
     /// Age at which an observation counts half against the announced profile, s.
     double observationHalfLifeS{600};
+    /// Share of the deadline the deadline-aware policies plan rounds to, (0, 1]:
+    /// below 1 they trade work per round for shorter rounds.
+    double planningFraction{1.0};
     /// Experts a client keeps for personalised inference: its best by fitness
     /// (0: MaxExpertsPerClient, or the model's top-k when that is 0 too).
     uint32_t personalExperts{0};

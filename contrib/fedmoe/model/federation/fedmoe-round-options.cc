@@ -147,6 +147,16 @@ FedMoeRoundOptions::GetTypeId()
                             MakeDoubleAccessor(&S::Set<double, &O::minWorkFraction>,
                                                &S::Get<double, &O::minWorkFraction>),
                             MakeDoubleChecker<double>(1e-9, 1.0))
+              .AddAttribute("PlanningFraction",
+                            "Share of the round deadline the deadline-aware policies "
+                            "(channel-aware, min-cost-flow) plan each client's round to, in "
+                            "(0, 1]. Below 1 they give less work per round for shorter rounds "
+                            "(a round ends when every planned update is in); updates are still "
+                            "taken until the deadline.",
+                            DoubleValue(d.planningFraction),
+                            MakeDoubleAccessor(&S::Set<double, &O::planningFraction>,
+                                               &S::Get<double, &O::planningFraction>),
+                            MakeDoubleChecker<double>(1e-9, 1.0))
               .AddAttribute("ObservationHalfLife",
                             "Age at which an observation of a client's link or compute counts "
                             "half against what it announced, s (> 0; 1e300: never ages).",
