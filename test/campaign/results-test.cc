@@ -62,6 +62,35 @@ TEST(Statistics, MeanAndStudentTInterval)
     EXPECT_TRUE(std::isnan(MeanConfidence95({}).mean));
 }
 
+TEST(Statistics, MedianAndOrderStatisticInterval)
+{
+    // n = 10: P(B <= 1) = 11 / 1024 <= 0.025 < P(B <= 2) = 56 / 1024, so k = 2:
+    // [x_(2), x_(9)], unsorted input.
+    auto m = MedianConfidence95({10, 1, 9, 2, 8, 3, 7, 4, 6, 5});
+    EXPECT_EQ(m.n, 10U);
+    EXPECT_DOUBLE_EQ(m.median, 5.5);
+    EXPECT_DOUBLE_EQ(m.low, 2);
+    EXPECT_DOUBLE_EQ(m.high, 9);
+    // n = 6: P(B = 0) = 1 / 64 <= 0.025: [x_(1), x_(6)]; n = 5: 1 / 32 > 0.025: none.
+    auto six = MedianConfidence95({3, 1, 2, 6, 5, 4});
+    EXPECT_DOUBLE_EQ(six.median, 3.5);
+    EXPECT_DOUBLE_EQ(six.low, 1);
+    EXPECT_DOUBLE_EQ(six.high, 6);
+    auto five = MedianConfidence95({1, 2, 3, 4, 5});
+    EXPECT_DOUBLE_EQ(five.median, 3);
+    EXPECT_TRUE(std::isnan(five.low));
+    // n = 20: k = 6 (P(B <= 5) = 0.0207): [x_(6), x_(15)].
+    std::vector<double> twenty;
+    for (int i = 1; i <= 20; ++i)
+    {
+        twenty.push_back(i);
+    }
+    auto t = MedianConfidence95(twenty);
+    EXPECT_DOUBLE_EQ(t.low, 6);
+    EXPECT_DOUBLE_EQ(t.high, 15);
+    EXPECT_TRUE(std::isnan(MedianConfidence95({}).median));
+}
+
 TEST(Results, CsvCellsQuoteAndFormat)
 {
     EXPECT_EQ(CsvCell(nlohmann::json("a,b")), "\"a,b\"");
@@ -129,11 +158,19 @@ TEST(Results, TablesFromHandMadeSummaries)
     ASSERT_EQ(rows.size(), 3U);
     EXPECT_EQ(rows[0], "policy,distanceMax,rounds,runs_ok,runs_failed,runs_pending,"
                        "final_accuracy_mean,final_accuracy_ci95,final_accuracy_n,"
+                       "final_accuracy_median,final_accuracy_median_lo,final_accuracy_median_hi,"
                        "time_to_target_s_mean,time_to_target_s_ci95,time_to_target_s_n,"
+                       "time_to_target_s_median,time_to_target_s_median_lo,"
+                       "time_to_target_s_median_hi,"
                        "bytes.up_mean,bytes.up_ci95,bytes.up_n,"
-                       "bytes.down_mean,bytes.down_ci95,bytes.down_n");
-    EXPECT_EQ(rows[1], "greedy,10,5,3,0,0,2,2.484137712,3,15,63.53102368,2,7,0,3,8,0,3");
-    EXPECT_EQ(rows[2], "random,10,5,1,1,1,0.25,nan,1,40,nan,1,7,nan,1,8,nan,1");
+                       "bytes.up_median,bytes.up_median_lo,bytes.up_median_hi,"
+                       "bytes.down_mean,bytes.down_ci95,bytes.down_n,"
+                       "bytes.down_median,bytes.down_median_lo,bytes.down_median_hi");
+    // Medians: three or fewer runs have no 95 % interval for them.
+    EXPECT_EQ(rows[1], "greedy,10,5,3,0,0,2,2.484137712,3,2,nan,nan,15,63.53102368,2,15,nan,nan,"
+                       "7,0,3,7,nan,nan,8,0,3,8,nan,nan");
+    EXPECT_EQ(rows[2], "random,10,5,1,1,1,0.25,nan,1,0.25,nan,nan,40,nan,1,40,nan,nan,"
+                       "7,nan,1,7,nan,nan,8,nan,1,8,nan,nan");
 
     auto groups = results.Summarize();
     ASSERT_EQ(groups.size(), 2U);

@@ -282,6 +282,7 @@ CampaignResults::Summarize() const
         for (const auto& name : numeric)
         {
             rows[i].stats[name] = MeanConfidence95(samples[i][name]);
+            rows[i].medians[name] = MedianConfidence95(samples[i][name]);
         }
     }
     return rows;
@@ -304,7 +305,8 @@ CampaignResults::WriteSummaryCsv(std::ostream& os) const
     for (const auto& f : numeric)
     {
         os << "," << CsvField(f + "_mean") << "," << CsvField(f + "_ci95") << ","
-           << CsvField(f + "_n");
+           << CsvField(f + "_n") << "," << CsvField(f + "_median") << ","
+           << CsvField(f + "_median_lo") << "," << CsvField(f + "_median_hi");
     }
     os << "\n";
     for (const auto& row : Summarize())
@@ -322,7 +324,10 @@ CampaignResults::WriteSummaryCsv(std::ostream& os) const
         for (const auto& f : numeric)
         {
             const auto& s = row.stats.at(f);
-            os << "," << FormatNumber(s.mean) << "," << FormatNumber(s.halfWidth) << "," << s.n;
+            const auto& m = row.medians.at(f);
+            os << "," << FormatNumber(s.mean) << "," << FormatNumber(s.halfWidth) << "," << s.n
+               << "," << FormatNumber(m.median) << "," << FormatNumber(m.low) << ","
+               << FormatNumber(m.high);
         }
         os << "\n";
     }

@@ -45,11 +45,12 @@ struct RunRecord
  */
 struct SummaryRow
 {
-    nlohmann::json params;                     //!< the parameters, without "seed"
-    size_t ok{0};                              //!< successful runs
-    size_t failed{0};                          //!< failed runs
-    size_t pending{0};                         //!< runs not run yet
-    std::map<std::string, MeanInterval> stats; //!< per numeric figure
+    nlohmann::json params;                         //!< the parameters, without "seed"
+    size_t ok{0};                                  //!< successful runs
+    size_t failed{0};                              //!< failed runs
+    size_t pending{0};                             //!< runs not run yet
+    std::map<std::string, MeanInterval> stats;     //!< per numeric figure
+    std::map<std::string, MedianInterval> medians; //!< per numeric figure
 };
 
 /**

@@ -32,6 +32,28 @@ struct MeanInterval
  */
 MeanInterval MeanConfidence95(const std::vector<double>& values);
 
+/**
+ * \brief Median of a sample and a distribution-free confidence interval for
+ *        it: the order statistics x_(k) and x_(n+1-k) with the largest k for
+ *        which P(Binomial(n, 1/2) < k) <= 0.025, so the interval covers the
+ *        population median with probability >= 95 % (n = 10: x_(2), x_(9),
+ *        97.9 %). Fewer than 6 values have no such interval (NaN bounds).
+ */
+struct MedianInterval
+{
+    size_t n{0};      //!< sample size
+    double median{0}; //!< sample median (NaN when n = 0)
+    double low{0};    //!< lower bound (NaN when n < 6)
+    double high{0};   //!< upper bound (NaN when n < 6)
+};
+
+/**
+ * \brief The median and its 95 % interval (see MedianInterval).
+ * \param values the sample
+ * \return the median and interval
+ */
+MedianInterval MedianConfidence95(std::vector<double> values);
+
 } // namespace campaign
 } // namespace fedmoe
 
