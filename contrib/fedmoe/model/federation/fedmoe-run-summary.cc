@@ -46,6 +46,35 @@ FedMoeJainParticipation(const FedMoeClientScoreboard& scoreboard)
     return n > 0 && squares > 0 ? sum * sum / (n * squares) : std::nan("");
 }
 
+double
+FedMoeSmoothedTimeToTarget(const std::vector<FedMoeRoundRecord>& records, double target,
+                           uint32_t window)
+{
+    std::vector<double> evaluated;
+    for (const FedMoeRoundRecord& r : records)
+    {
+        if (!std::isfinite(r.testAccuracy))
+        {
+            continue;
+        }
+        evaluated.push_back(r.testAccuracy);
+        if (window == 0 || target <= 0 || evaluated.size() < window)
+        {
+            continue;
+        }
+        double sum = 0;
+        for (std::size_t i = evaluated.size() - window; i < evaluated.size(); ++i)
+        {
+            sum += evaluated[i];
+        }
+        if (sum / window >= target)
+        {
+            return r.simTimeS;
+        }
+    }
+    return std::nan("");
+}
+
 nlohmann::json
 FedMoeRunSummary(const FedMoeRoundSettings& settings, const FedMoeRoundCoordinator* coordinator)
 {
@@ -61,6 +90,8 @@ FedMoeRunSummary(const FedMoeRoundSettings& settings, const FedMoeRoundCoordinat
     j["target_accuracy"] = settings.targetAccuracy;
     j["rounds_to_target"] = toTarget > 0 ? nlohmann::json(toTarget) : nlohmann::json();
     j["time_to_target_s"] = toTarget > 0 ? nlohmann::json(c->GetTimeToTargetS()) : nlohmann::json();
+    j["time_to_target_smoothed_s"] = NumberOrNull(
+        c ? FedMoeSmoothedTimeToTarget(c->GetRecords(), settings.targetAccuracy, 3) : NAN);
     j["bytes_down"] = down;
     j["bytes_up"] = up;
     j["bytes_total"] = down + up;

@@ -14,6 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <vector>
+
 namespace ns3
 {
 
@@ -37,6 +40,19 @@ nlohmann::json FedMoeRunSummary(const FedMoeRoundSettings& settings,
  * \return the index, or NaN when no update was ever used
  */
 double FedMoeJainParticipation(const FedMoeClientScoreboard& scoreboard);
+
+/**
+ * \ingroup fedmoe-federation
+ * \brief When the mean of the last \p window evaluations first reached the
+ *        target: time to accuracy that one lucky round does not decide
+ *        (summary.json's time_to_target_smoothed_s, window 3).
+ * \param records the rounds (rounds not evaluated are skipped)
+ * \param target the accuracy, > 0
+ * \param window evaluations averaged, >= 1
+ * \return the simulated time at the end of that round, s, or NaN if never
+ */
+double FedMoeSmoothedTimeToTarget(const std::vector<FedMoeRoundRecord>& records, double target,
+                                  uint32_t window);
 
 } // namespace ns3
 
