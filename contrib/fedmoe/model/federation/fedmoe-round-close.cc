@@ -100,10 +100,6 @@ FedMoeRoundCoordinator::Close(double nowS, uint64_t bytesDown, uint64_t bytesUp,
     std::map<uint32_t, FedMoeCompletion> completions;
     FedMoeRoundRecord& record = out.record;
     const sched::ModelCost cost = ModelCostOf();
-    sched::CapacityParameters capacity;
-    capacity.observationHalfLifeS = m_settings.observationHalfLifeS;
-    const sched::CapacityEstimator estimator(capacity);
-    const double batch = m_model->GetTrainOptions().batchSize;
     for (const auto& [client, p] : m_pending)
     {
         if (!used.count(client))
@@ -115,10 +111,7 @@ FedMoeRoundCoordinator::Close(double nowS, uint64_t bytesDown, uint64_t bytesUp,
         c.arrived = p.received;
         // Predicted again with what was observed this round (its transfers and
         // compute): the ratio keeps only what observation does not explain.
-        const sched::ClientRates rates
-            = estimator.Rates(m_scoreboard.GetState(client).capacity,
-                              m_scoreboard.ObservationOf(client, nowS), p.steps * batch, cost);
-        c.predictedS = sched::CapacityEstimator::RoundTime(rates, cost, p.experts);
+        c.predictedS = PredictSeconds(client, p.steps, p.experts, cost, nowS);
         c.observedS = p.received ? p.elapsedS : 0.0;
         c.deadlineS = m_settings.deadlineS;
         completions[client] = c;

@@ -160,6 +160,19 @@ FedMoeRoundCoordinator::ModelCostOf() const
     return cost;
 }
 
+double
+FedMoeRoundCoordinator::PredictSeconds(uint32_t client, uint32_t steps,
+                                       const std::vector<uint32_t>& experts,
+                                       const sched::ModelCost& cost, double atS) const
+{
+    sched::CapacityParameters capacity;
+    capacity.observationHalfLifeS = m_settings.observationHalfLifeS;
+    const sched::ClientRates rates = sched::CapacityEstimator(capacity).Rates(
+        m_scoreboard.GetState(client).capacity, m_scoreboard.ObservationOf(client, atS),
+        static_cast<double>(steps) * m_model->GetTrainOptions().batchSize, cost);
+    return sched::CapacityEstimator::RoundTime(rates, cost, experts);
+}
+
 FedMoeRoundPlan
 FedMoeRoundCoordinator::Plan(double startS, double deadlineAtS, uint64_t participantSeed,
                              const SeedSource& jobSeed)
@@ -219,7 +232,6 @@ FedMoeRoundCoordinator::Plan(double startS, double deadlineAtS, uint64_t partici
     sched::AlignmentInput input = m_scoreboard.BuildInput(participants, ModelCostOf(), constraints);
     input.capacity.observationHalfLifeS = m_settings.observationHalfLifeS;
     const sched::Assignment decided = m_policy(input);
-    const sched::CapacityEstimator estimator(input.capacity);
     for (std::size_t i = 0; i < decided.clients.size(); ++i)
     {
         const auto& ca = decided.clients[i];
@@ -240,13 +252,9 @@ FedMoeRoundCoordinator::Plan(double startS, double deadlineAtS, uint64_t partici
         }
         m_partial += p.steps < m_settings.localSteps ? 1 : 0;
         plan.steps[ca.client] = p.steps;
-        const sched::ClientInfo& info = input.clients.at(i);
-        const double jobSamples = static_cast<double>(p.steps) * batch;
-        const sched::ClientRates rates
-            = estimator.Rates(info.profile, info.channel, jobSamples, input.model);
-        p.predictedS = sched::CapacityEstimator::RoundTime(rates, input.model, ca.experts);
-        p.flops
-            = m_model->TrainFlopsPerSample(static_cast<uint32_t>(ca.experts.size())) * jobSamples;
+        p.predictedS = PredictSeconds(ca.client, p.steps, ca.experts, input.model, startS);
+        p.flops = m_model->TrainFlopsPerSample(static_cast<uint32_t>(ca.experts.size()))
+                  * static_cast<double>(p.steps) * batch;
         m_pending[ca.client] = p;
     }
     plan.leftOut = m_leftOut;

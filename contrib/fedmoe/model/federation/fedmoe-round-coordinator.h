@@ -310,6 +310,9 @@ class FedMoeRoundCoordinator
     uint32_t PersonalExpertCount() const;
     /// The model's costs as the scheduler sees them.
     fedmoe::scheduling::ModelCost ModelCostOf() const;
+    /// A client's round time for a job, from what is known of it at atS, s.
+    double PredictSeconds(uint32_t client, uint32_t steps, const std::vector<uint32_t>& experts,
+                          const fedmoe::scheduling::ModelCost& cost, double atS) const;
     /// Aggregates, leaving out an update the learning core refuses.
     void Aggregate(std::vector<fedmoe::learning::TrainResult>& updates, FedMoeRoundOutcome& out);
 
