@@ -18,6 +18,7 @@
 #include "ns3/fedmoe-payload.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/pointer.h"
+#include "ns3/socket.h"
 #include "ns3/tcp-socket-factory.h"
 
 #include <gtest/gtest.h>

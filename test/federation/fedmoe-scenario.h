@@ -45,6 +45,7 @@ struct ScenarioOptions
     double computeEfficiency = 1.0;       //!< FedMoeComputeModel Efficiency (small: slow devices)
     std::vector<double> rateFactors;      //!< p2p real / announced link rate per client (empty: 1)
     bool oracle = false;                  //!< the server's Oracle attribute
+    bool flow = false;                    //!< flow-level network instead of packets
 };
 
 /// The small model every scenario uses.
@@ -80,6 +81,10 @@ class Scenario
         {
             auto profile = ns3::FedMoeDeviceCatalog::CreateProfile("raspberry-pi-4");
             devices.Get(i)->AggregateObject(profile);
+        }
+        if (o.flow)
+        {
+            edge.SetFidelity(ns3::FedMoeEdgeNetworkHelper::FLOW);
         }
         if (o.wifi)
         {

@@ -242,6 +242,11 @@ FedMoeEdgeNetworkHelper::InstallWifi(Ptr<Node> server, NodeContainer clients)
 {
     NS_LOG_FUNCTION(this << server << clients.GetN());
     RequireFresh();
+    if (m_fidelity == FLOW)
+    {
+        InstallWifiFlow(server, clients);
+        return;
+    }
     m_distances = m_mobility.DrawDistances(clients.GetN());
 
     m_wifiChannel = CreateObject<YansWifiChannel>();
@@ -327,6 +332,11 @@ FedMoeEdgeNetworkHelper::InstallPointToPoint(Ptr<Node> server, NodeContainer cli
             "FedMoeEdgeNetworkHelper::InstallPointToPoint: " + std::to_string(m_rateFactors.size())
             + " rate factors given for " + std::to_string(clients.GetN()) + " clients");
     }
+    if (m_fidelity == FLOW)
+    {
+        InstallPointToPointFlow(server, clients);
+        return;
+    }
     InstallInternetIfMissing(NodeContainer(NodeContainer(server), clients));
     Ipv4AddressHelper address("10.2.0.0", "255.255.255.252");
     for (uint32_t i = 0; i < clients.GetN(); ++i)
@@ -370,6 +380,11 @@ FedMoeEdgeNetworkHelper::InstallLte(Ptr<Node> server, NodeContainer clients)
 {
     NS_LOG_FUNCTION(this << server << clients.GetN());
     RequireFresh();
+    if (m_fidelity == FLOW)
+    {
+        InstallLteFlow(server, clients);
+        return;
+    }
     const std::vector<double> distances = m_mobility.DrawDistances(clients.GetN());
     std::vector<Vector> positions;
     std::vector<Vector> anchors;
@@ -392,6 +407,11 @@ FedMoeEdgeNetworkHelper::InstallLte(Ptr<Node> server, NodeContainer clients)
 void
 FedMoeEdgeNetworkHelper::ConnectChannelEstimator(Ptr<FedMoeChannelEstimator> estimator) const
 {
+    if (m_flow)
+    {
+        ConnectFlowEstimator(estimator);
+        return;
+    }
     for (uint32_t i = 0; i < m_clients.GetN(); ++i)
     {
         if (m_topology == WIFI)
@@ -408,6 +428,12 @@ FedMoeEdgeNetworkHelper::ConnectChannelEstimator(Ptr<FedMoeChannelEstimator> est
 void
 FedMoeEdgeNetworkHelper::EnablePcap(std::string prefix)
 {
+    if (m_flow)
+    {
+        throw std::invalid_argument(
+            "FedMoeEdgeNetworkHelper::EnablePcap: the network is simulated at "
+            "flow level (no packets to trace; use packet level)");
+    }
     NetDeviceContainer all(m_serverDevices, m_clientDevices);
     if (m_topology == LTE)
     {
@@ -430,6 +456,12 @@ FedMoeEdgeNetworkHelper::EnablePcap(std::string prefix)
 void
 FedMoeEdgeNetworkHelper::EnableAscii(std::string prefix)
 {
+    if (m_flow)
+    {
+        throw std::invalid_argument(
+            "FedMoeEdgeNetworkHelper::EnableAscii: the network is simulated at "
+            "flow level (no packets to trace; use packet level)");
+    }
     AsciiTraceHelper ascii;
     NetDeviceContainer all(m_serverDevices, m_clientDevices);
     if (m_topology == LTE)
@@ -475,7 +507,11 @@ int64_t
 FedMoeEdgeNetworkHelper::AssignStreams(int64_t stream)
 {
     int64_t used = 0;
-    if (m_topology == WIFI)
+    if (m_flowLoss)
+    {
+        used += m_flowLoss->AssignStreams(stream);
+    }
+    if (m_topology == WIFI && !m_flow)
     {
         WifiHelper wifi;
         used += wifi.AssignStreams(NetDeviceContainer(m_serverDevices, m_clientDevices), stream);

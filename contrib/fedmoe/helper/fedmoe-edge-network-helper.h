@@ -18,12 +18,14 @@
 
 #include "ns3/attribute.h"
 #include "ns3/error-model.h"
+#include "ns3/fedmoe-flow-network.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/object-factory.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/propagation-loss-model.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/yans-wifi-helper.h"
 
@@ -36,7 +38,6 @@ namespace ns3
 
 class AnimationInterface;
 class FedMoeChannelEstimator;
-class PropagationLossModel;
 class WifiPhy;
 class YansWifiChannel;
 
@@ -70,6 +71,13 @@ class FedMoeEdgeNetworkHelper
         WIFI, //!< 802.11ax cell
         P2P,  //!< point-to-point star
         LTE   //!< LTE cells with an EPC
+    };
+
+    /** \brief How the network is simulated. */
+    enum Fidelity
+    {
+        PACKET, //!< ns-3's devices, TCP/IP stacks, real packets (pcap)
+        FLOW    //!< a FedMoeFlowNetwork: messages as flows sharing links and cells
     };
 
     /** \brief LogDistance loss (exponent 3), MinstrelHtWifiManager, 20 MHz, 1-40 m. */
@@ -163,6 +171,22 @@ class FedMoeEdgeNetworkHelper
      * \param factors finite, > 0
      */
     void SetRateFactors(std::vector<double> factors);
+
+    /**
+     * \brief Simulate the network at packet level (default) or flow level
+     *        (before Install*).
+     *
+     * At flow level Install* places and moves the same nodes, with the same
+     * path loss and fading, and builds a FedMoeFlowNetwork (GetFlowNetwork)
+     * instead of devices, stacks and addresses; FedMoeHelper::Install puts
+     * the server and the clients on it. pcap and ascii traces need packets.
+     * \param fidelity PACKET or FLOW
+     */
+    void SetFidelity(Fidelity fidelity);
+    /** \return the fidelity */
+    Fidelity GetFidelity() const;
+    /** \return the flow-level network (null at packet level or before Install*) */
+    Ptr<FedMoeFlowNetwork> GetFlowNetwork() const;
 
     /** \brief The LTE settings (used by InstallLte). \return them */
     FedMoeLteHelper& Lte();
@@ -267,6 +291,13 @@ class FedMoeEdgeNetworkHelper
     void RequireFresh() const;
     void RequireClient(uint32_t i) const;
     static void InstallInternetIfMissing(NodeContainer nodes);
+    /// Install* at flow level (fedmoe-edge-network-flow.cc).
+    void InstallWifiFlow(Ptr<Node> server, NodeContainer clients);
+    void InstallPointToPointFlow(Ptr<Node> server, NodeContainer clients);
+    void InstallLteFlow(Ptr<Node> server, NodeContainer clients);
+    void FinishFlowInstall(Ptr<Node> server, NodeContainer clients, Ptr<FedMoeFlowAccess> access,
+                           Topology topology);
+    void ConnectFlowEstimator(Ptr<FedMoeChannelEstimator> estimator) const;
     Ptr<PropagationLossModel> CreateWifiLoss() const;
 
     Topology m_topology;                        //!< what was built
@@ -291,6 +322,9 @@ class FedMoeEdgeNetworkHelper
     FedMoeMobilityHelper m_mobility;            //!< client mobility
     Ptr<YansWifiChannel> m_wifiChannel;         //!< for its streams
     std::shared_ptr<AnimationInterface> m_anim; //!< NetAnim output
+    Fidelity m_fidelity{PACKET};                //!< packet or flow level
+    Ptr<FedMoeFlowNetwork> m_flow;              //!< flow level: the network
+    Ptr<PropagationLossModel> m_flowLoss;       //!< flow level, Wi-Fi: loss + fading
 };
 
 } // namespace ns3

@@ -11,6 +11,8 @@
 #include "ns3/double.h"
 #include "ns3/fedmoe-compute-model.h"
 #include "ns3/fedmoe-device-profile.h"
+#include "ns3/fedmoe-flow-network.h"
+#include "ns3/fedmoe-flow-transport.h"
 #include "ns3/log.h"
 #include "ns3/point-to-point-net-device.h"
 #include "ns3/pointer.h"
@@ -297,10 +299,11 @@ FedMoeHelper::ConnectSinks()
         const learning::PartitionOptions partition = m_partitionOptions;
         const double sizeCv = m_shardSizeCv;
         const double labelTv = m_shardLabelTv;
+        const std::string fidelity = m_fidelity;
         m_server->TraceConnectWithoutContext(
             "RunEnded",
             Callback<void, const std::string&, const Clients&, const std::string&>(
-                [recorder, partition, sizeCv, labelTv](
+                [recorder, partition, sizeCv, labelTv, fidelity](
                     const std::string& summary, const Clients& clients, const std::string& error)
                 {
                     nlohmann::json j = nlohmann::json::parse(summary);
@@ -309,6 +312,7 @@ FedMoeHelper::ConnectSinks()
                     j["partition_alpha"] = partition.alpha;
                     j["shard_size_cv"] = sizeCv;
                     j["shard_label_tv"] = labelTv;
+                    j["fidelity"] = fidelity;
                     recorder->RunEnded(j.dump(), clients, error);
                 }));
     }
@@ -339,12 +343,14 @@ FedMoeHelper::Install(const FedMoeEdgeNetworkHelper& edge)
     }
     // Checked before anything is installed or written.
     if (m_serverFactory.Create<FedMoeServerApplication>()->IsOracle()
-        && edge.GetTopology() != FedMoeEdgeNetworkHelper::P2P)
+        && (edge.GetTopology() != FedMoeEdgeNetworkHelper::P2P || edge.GetFlowNetwork()))
     {
         throw std::invalid_argument(
-            "FedMoeServerApplication::Oracle needs point-to-point links (--network=p2p): on a "
-            "radio the rate is the channel's, and no single true figure exists");
+            "FedMoeServerApplication::Oracle needs packet-level point-to-point links "
+            "(--network=p2p --fidelity=packet): on a radio the rate is the channel's, and no "
+            "single true figure exists");
     }
+    m_fidelity = edge.GetFlowNetwork() ? "flow" : "packet";
     NodeContainer clients = edge.GetClients();
     std::vector<Ipv4Address> addresses;
     for (uint32_t i = 0; i < clients.GetN(); ++i)
@@ -352,6 +358,21 @@ FedMoeHelper::Install(const FedMoeEdgeNetworkHelper& edge)
         addresses.push_back(edge.GetServerAddress(i));
     }
     ApplicationContainer apps = Install(edge.GetServer(), clients, addresses);
+    if (Ptr<FedMoeFlowNetwork> flow = edge.GetFlowNetwork())
+    {
+        // Flow level: the same applications, on the flow network's transports.
+        UintegerValue maxPayload;
+        m_server->GetAttribute("MaxPayload", maxPayload);
+        m_server->SetAttribute("Transport",
+                               PointerValue(CreateObjectWithAttributes<FedMoeFlowServerTransport>(
+                                   "Network", PointerValue(flow), "MaxPayload", maxPayload)));
+        for (uint32_t i = 0; i < m_clients.size(); ++i)
+        {
+            m_clients[i]->SetAttribute(
+                "Transport", PointerValue(CreateObjectWithAttributes<FedMoeFlowClientTransport>(
+                                 "Network", PointerValue(flow), "ClientIndex", UintegerValue(i))));
+        }
+    }
     if (m_server->IsOracle())
     {
         SupplyTruth(edge);

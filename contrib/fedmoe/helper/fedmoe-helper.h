@@ -196,8 +196,9 @@ class FedMoeHelper
     std::shared_ptr<fedmoe::learning::FederatedMoe> m_model; //!< built by Install
     std::vector<std::vector<int64_t>> m_shards;              //!< per client: trains
     std::vector<std::vector<int64_t>> m_holdouts;            //!< per client: held out
-    double m_shardSizeCv{0};  //!< CV of the shard sizes (summary.json: shard_size_cv)
-    double m_shardLabelTv{0}; //!< mean label-mix distance from the set's (shard_label_tv)
+    double m_shardSizeCv{0};          //!< CV of the shard sizes (summary.json: shard_size_cv)
+    double m_shardLabelTv{0};         //!< mean label-mix distance from the set's (shard_label_tv)
+    std::string m_fidelity{"packet"}; //!< how the network is simulated (summary.json: fidelity)
     Ptr<FedMoeTrainingExecutor> m_executor;              //!< built by Install
     Ptr<FedMoeServerApplication> m_server;               //!< installed
     std::vector<Ptr<FedMoeClientApplication>> m_clients; //!< installed

@@ -411,7 +411,17 @@ FedMoeLteHelper::AssignStreams(int64_t stream)
 {
     if (!m_lte)
     {
-        return 0;
+        // Flow level: the path loss models (and their fading), the conditions.
+        int64_t used = 0;
+        for (const auto& loss : m_flowLosses)
+        {
+            used += loss->AssignStreams(stream + used);
+        }
+        if (m_conditionModel)
+        {
+            used += m_conditionModel->AssignStreams(stream + used);
+        }
+        return used;
     }
     int64_t used = m_lte->AssignStreams(NetDeviceContainer(m_enbDevices, m_ueDevices), stream);
     for (Ptr<SpectrumChannel> channel :

@@ -26,6 +26,8 @@ namespace ns3
 {
 
 class ChannelConditionModel;
+class FedMoeFlowLteAccess;
+class PropagationLossModel;
 class LteHelper;
 class LteUePhy;
 class PointToPointEpcHelper;
@@ -163,6 +165,19 @@ class FedMoeLteHelper
     void Install(Ptr<Node> server, NodeContainer clients, const ObjectFactory& fading);
 
     /**
+     * \brief Build the same cells at flow level: the eNBs where Install puts
+     *        them, path loss models made as Install makes them (condition
+     *        model, shadowing, attributes, carrier frequencies of the default
+     *        EARFCNs, fading chained), and no LTE devices.
+     * \param clients the client nodes (placed, with MobilityModels)
+     * \param fading fading after path loss (unset: none)
+     * \param timeVarying whether the clients move
+     * \return the cells, for a FedMoeFlowNetwork
+     */
+    Ptr<FedMoeFlowLteAccess> InstallFlow(NodeContainer clients, const ObjectFactory& fading,
+                                         bool timeVarying);
+
+    /**
      * \brief Write LTE's RLC and PDCP statistics (RadioBearerStatsCalculator)
      *        to "<prefix>-{dl,ul}-{rlc,pdcp}.txt" (after Install).
      * \param prefix path prefix (its directory must exist)
@@ -203,23 +218,24 @@ class FedMoeLteHelper
     double m_enbHeight;         //!< metres
     ObjectFactory m_pathloss;   //!< path loss model
     std::vector<std::pair<std::string, Ptr<AttributeValue>>> m_pathlossAttributes; //!< user's
-    ObjectFactory m_condition;                   //!< channel condition model
-    bool m_shadowing;                            //!< 3GPP shadowing
-    std::string m_scheduler;                     //!< FfMacScheduler TypeId
-    uint16_t m_bandwidth;                        //!< resource blocks
-    DataRate m_backhaulRate;                     //!< server <-> PGW
-    Time m_backhaulDelay;                        //!< server <-> PGW
-    uint16_t m_sinrPeriodMs;                     //!< RsrpSinrSamplePeriod
-    uint32_t m_rlcBuffer;                        //!< RLC UM transmit buffer, bytes
-    Ptr<LteHelper> m_lte;                        //!< ns-3's helper
-    Ptr<PointToPointEpcHelper> m_epc;            //!< EPC
-    Ptr<ChannelConditionModel> m_conditionModel; //!< shared by UL and DL
-    PointToPointHelper m_backhaul;               //!< server <-> PGW
-    NetDeviceContainer m_enbDevices;             //!< eNBs
-    NetDeviceContainer m_ueDevices;              //!< UEs
-    Ptr<NetDevice> m_serverDevice;               //!< server's backhaul end
-    Ipv4Address m_serverAddress;                 //!< on the backhaul
-    std::vector<Ipv4Address> m_ueAddresses;      //!< per client
+    ObjectFactory m_condition;                           //!< channel condition model
+    bool m_shadowing;                                    //!< 3GPP shadowing
+    std::string m_scheduler;                             //!< FfMacScheduler TypeId
+    uint16_t m_bandwidth;                                //!< resource blocks
+    DataRate m_backhaulRate;                             //!< server <-> PGW
+    Time m_backhaulDelay;                                //!< server <-> PGW
+    uint16_t m_sinrPeriodMs;                             //!< RsrpSinrSamplePeriod
+    uint32_t m_rlcBuffer;                                //!< RLC UM transmit buffer, bytes
+    Ptr<LteHelper> m_lte;                                //!< ns-3's helper
+    Ptr<PointToPointEpcHelper> m_epc;                    //!< EPC
+    Ptr<ChannelConditionModel> m_conditionModel;         //!< shared by UL and DL
+    std::vector<Ptr<PropagationLossModel>> m_flowLosses; //!< flow level: DL, UL
+    PointToPointHelper m_backhaul;                       //!< server <-> PGW
+    NetDeviceContainer m_enbDevices;                     //!< eNBs
+    NetDeviceContainer m_ueDevices;                      //!< UEs
+    Ptr<NetDevice> m_serverDevice;                       //!< server's backhaul end
+    Ipv4Address m_serverAddress;                         //!< on the backhaul
+    std::vector<Ipv4Address> m_ueAddresses;              //!< per client
 };
 
 } // namespace ns3

@@ -250,6 +250,10 @@ FedMoeScenario::AddCommandLineValues(CommandLine& cmd)
                  "wifi (802.11ax cell), lte (LTE cell with an EPC; the server behind the PGW) "
                  "or p2p (star from the device profiles)",
                  network);
+    cmd.AddValue("fidelity",
+                 "How the network is simulated: packet (ns-3 devices, TCP, pcap) or flow "
+                 "(messages as flows sharing links and cells; for scale)",
+                 fidelity);
     cmd.AddValue("distanceMax",
                  "Largest device distance from the AP or eNB, m (>= 1; LTE cells are "
                  "hundreds of metres: e.g. 1500)",
@@ -340,6 +344,15 @@ FedMoeScenario::Validate() const
     {
         return ("--network=" + network + " is unknown; allowed: wifi, lte or p2p");
     }
+    if (fidelity != "packet" && fidelity != "flow")
+    {
+        return ("--fidelity=" + fidelity + " is unknown; allowed: packet or flow");
+    }
+    if (fidelity == "flow" && (pcap || flowmon))
+    {
+        return (std::string(pcap ? "--pcap" : "--flowmon")
+                + "=true needs packets: allowed with --fidelity=packet only");
+    }
     if (MobilityType(mobility).empty())
     {
         return ("--mobility=" + mobility
@@ -356,11 +369,11 @@ FedMoeScenario::Validate() const
                 + " has no effect on --network=p2p (allowed there: "
                   "static)");
     }
-    if (network == "lte" && clients > 320)
+    if (network == "lte" && fidelity == "packet" && clients > 320)
     {
         return ("--clients=" + std::to_string(clients)
                 + " on --network=lte: the scenario's one eNB takes at most 320 UEs (ns-3's SRS "
-                  "slots); use --network=p2p or wifi for more devices");
+                  "slots); use --fidelity=flow, or --network=p2p or wifi for more devices");
     }
     if (lteScheduler != "pf" && lteScheduler != "rr")
     {

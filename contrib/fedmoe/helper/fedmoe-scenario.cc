@@ -122,6 +122,10 @@ FedMoeScenario::Run() const
                 static_cast<uint64_t>(profile->GetDownlinkRate().GetBitRate() * bandwidthScale)));
             profile->SetPacketErrorRate(errorRate);
         }
+        if (fidelity == "flow")
+        {
+            edge.SetFidelity(FedMoeEdgeNetworkHelper::FLOW);
+        }
         if (mobility != "static")
         {
             edge.Mobility().SetModel(MobilityType(mobility));

@@ -89,6 +89,7 @@ class FedMoeScenario
     bool pcap = false;                    //!< pcap files in outDir
     bool flowmon = false;                 //!< FlowMonitor XML in outDir
     std::string network = "wifi";         //!< wifi | lte | p2p
+    std::string fidelity = "packet";      //!< packet | flow (FedMoeFlowNetwork)
     double distanceMin = 1.0;             //!< nearest station, m
     double distanceMax = 30.0;            //!< farthest station, m
     double lossExponent = 3.0;            //!< log-distance path-loss exponent

@@ -9,6 +9,7 @@
 #ifndef FEDMOE_NS3_COMPAT_H
 #define FEDMOE_NS3_COMPAT_H
 
+#include "ns3/nstime.h"
 #include "ns3/test.h"
 #include "ns3/version-defines.h"
 
@@ -38,6 +39,22 @@ using CommandLineValue = std::string;
 /// ... by reference in 3.43 (the releases between are not checked).
 using CommandLineValue = const std::string&;
 #endif
+
+/**
+ * \brief Set a WifiTxVector's guard interval.
+ * \param txVector the vector (a template, so that this header needs no Wi-Fi include)
+ * \param ns the guard interval, ns
+ */
+template<typename TxVector>
+void
+SetGuardIntervalNs(TxVector& txVector, uint16_t ns)
+{
+#if NS3_VERSION_MAJOR == 3 && NS3_VERSION_MINOR < 42
+    txVector.SetGuardInterval(ns); // nanoseconds as an integer up to ns-3.41
+#else
+    txVector.SetGuardInterval(NanoSeconds(ns)); // a Time from ns-3.42
+#endif
+}
 
 } // namespace FedMoeCompat
 } // namespace ns3

@@ -6,6 +6,7 @@
 
 #include "fedmoe-client-application.h"
 
+#include "fedmoe-tcp-client-transport.h"
 #include "fedmoe-wall-timer.h"
 
 #include "ns3/boolean.h"
@@ -15,7 +16,6 @@
 #include "ns3/node.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
-#include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
 
 namespace ns3
@@ -67,6 +67,12 @@ FedMoeClientApplication::GetTypeId()
                             BooleanValue(true),
                             MakeBooleanAccessor(&FedMoeClientApplication::m_giveUpPastDeadline),
                             MakeBooleanChecker())
+              .AddAttribute("Transport",
+                            "How the server is reached (null: FedMoeTcpClientTransport, "
+                            "packet level).",
+                            PointerValue(),
+                            MakePointerAccessor(&FedMoeClientApplication::m_transport),
+                            MakePointerChecker<FedMoeClientTransport>())
               .AddAttribute("ComputeModel",
                             "Turns the FLOPs of local training into simulated time "
                             "(null: training takes no simulated time).",
@@ -118,6 +124,11 @@ FedMoeClientApplication::DoDispose()
     // At Simulator::Destroy the node's devices may be gone already (an LTE UE's
     // NAS is): release the socket without sending anything (no FIN, no RST).
     Close(false);
+    if (m_transport)
+    {
+        m_transport->Dispose();
+    }
+    m_transport = nullptr;
     m_computeModel = nullptr;
     m_availabilityRng = nullptr;
     m_executor = nullptr;
@@ -161,10 +172,10 @@ FedMoeClientApplication::GetProfile() const
     return node ? node->GetObject<FedMoeDeviceProfile>() : nullptr;
 }
 
-Ptr<Socket>
-FedMoeClientApplication::GetSocket() const
+Ptr<FedMoeClientTransport>
+FedMoeClientApplication::GetTransport() const
 {
-    return m_socket;
+    return m_transport;
 }
 
 double
@@ -219,6 +230,15 @@ FedMoeClientApplication::StartApplication()
         NS_FATAL_ERROR("FedMoeClientApplication " << m_clientId
                                                   << ": no training executor (SetExecutor)");
     }
+    if (!m_transport)
+    {
+        m_transport = CreateObject<FedMoeTcpClientTransport>();
+    }
+    using A = FedMoeClientApplication;
+    m_transport->SetCallbacks(
+        MakeCallback(&A::ConnectionSucceeded, this), MakeCallback(&A::ConnectionFailed, this),
+        MakeCallback(&A::PeerClosed, this), MakeCallback(&A::ConnectionLost, this),
+        MakeCallback(&A::HandleMessage, this), MakeCallback(&A::HandleRejected, this));
     Connect();
 }
 
@@ -234,19 +254,9 @@ FedMoeClientApplication::Close(bool orderly)
 {
     Simulator::Cancel(m_retryEvent);
     Simulator::Cancel(m_updateEvent);
-    m_writer.Detach();
-    if (m_socket)
+    if (m_transport && m_connected)
     {
-        m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
-        m_socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
-                                     MakeNullCallback<void, Ptr<Socket>>());
-        m_socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
-                                    MakeNullCallback<void, Ptr<Socket>>());
-        if (orderly)
-        {
-            m_socket->Close();
-        }
-        m_socket = nullptr;
+        m_transport->Close(orderly);
     }
     m_connected = false;
 }
@@ -255,45 +265,35 @@ void
 FedMoeClientApplication::Connect()
 {
     NS_LOG_FUNCTION(this);
-    m_socket = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
     Address to = m_remote;
     if (Ipv4Address::IsMatchingType(m_remote))
     {
         to = InetSocketAddress(Ipv4Address::ConvertFrom(m_remote), m_port);
     }
-    m_socket->Bind();
-    m_socket->SetConnectCallback(MakeCallback(&FedMoeClientApplication::ConnectionSucceeded, this),
-                                 MakeCallback(&FedMoeClientApplication::ConnectionFailed, this));
-    m_socket->SetRecvCallback(MakeCallback(&FedMoeClientApplication::HandleRead, this));
-    m_socket->SetCloseCallbacks(MakeCallback(&FedMoeClientApplication::PeerClosed, this),
-                                MakeCallback(&FedMoeClientApplication::ConnectionLost, this));
-    if (m_socket->Connect(to) != 0)
-    {
-        NS_LOG_WARN("client " << m_clientId << ": Connect failed at once, errno "
-                              << m_socket->GetErrno());
-        ConnectionFailed(m_socket);
-    }
+    // Connecting counts as holding the connection: Close lets go of it.
+    m_connected = true;
+    m_transport->Connect(GetNode(), to, m_maxPayload);
 }
 
 void
-FedMoeClientApplication::ConnectionSucceeded(Ptr<Socket> socket)
+FedMoeClientApplication::ConnectionSucceeded()
 {
-    NS_LOG_FUNCTION(this << socket);
+    NS_LOG_FUNCTION(this);
     m_connected = true;
-    m_framer = std::make_unique<FedMoeMessageFramer>(m_maxPayload);
-    m_writer.Attach(socket);
     FedMoeHello hello;
     hello.tier = m_profile->GetTier();
     hello.capacity = m_profile->GetCapacity();
-    m_writer.Send(FedMoeMessageFramer::Encode(FedMoeMessageType::HELLO, 0, m_clientId,
-                                              FedMoePayload::Encode(hello)));
+    m_transport->Send(FedMoeMessageFramer::Encode(FedMoeMessageType::HELLO, 0, m_clientId,
+                                                  FedMoePayload::Encode(hello)));
     NS_LOG_INFO("client " << m_clientId << ": connected, HELLO sent");
 }
 
 void
-FedMoeClientApplication::ConnectionFailed(Ptr<Socket> socket)
+FedMoeClientApplication::ConnectionFailed()
 {
-    NS_LOG_FUNCTION(this << socket);
+    NS_LOG_FUNCTION(this);
+    // The transport has let go of the connection already.
+    m_connected = false;
     NS_LOG_INFO("client " << m_clientId << ": connection failed; retrying in "
                           << m_retryInterval.As(Time::S));
     Close();
@@ -301,19 +301,21 @@ FedMoeClientApplication::ConnectionFailed(Ptr<Socket> socket)
 }
 
 void
-FedMoeClientApplication::PeerClosed(Ptr<Socket> socket)
+FedMoeClientApplication::PeerClosed()
 {
-    NS_LOG_FUNCTION(this << socket);
+    NS_LOG_FUNCTION(this);
+    m_connected = false;
     NS_LOG_INFO("client " << m_clientId << ": the server closed the connection");
     Close();
 }
 
 void
-FedMoeClientApplication::ConnectionLost(Ptr<Socket> socket)
+FedMoeClientApplication::ConnectionLost()
 {
-    NS_LOG_FUNCTION(this << socket);
-    NS_LOG_INFO("client " << m_clientId << ": connection lost (errno " << socket->GetErrno()
-                          << "); reconnecting in " << m_retryInterval.As(Time::S));
+    NS_LOG_FUNCTION(this);
+    m_connected = false;
+    NS_LOG_INFO("client " << m_clientId << ": connection lost; reconnecting in "
+                          << m_retryInterval.As(Time::S));
     ++m_reconnects;
     Close();
     m_retryEvent = Simulator::Schedule(m_retryInterval, &FedMoeClientApplication::Connect, this);
@@ -335,48 +337,28 @@ FedMoeClientApplication::Reject(uint32_t round, FedMoeRejection reason, const st
 }
 
 void
-FedMoeClientApplication::HandleRead(Ptr<Socket> socket)
+FedMoeClientApplication::HandleRejected(const FedMoeHeader& header, FedMoeRejection reason,
+                                        bool broken)
 {
-    NS_LOG_FUNCTION(this << socket);
-    Ptr<Packet> packet;
-    while ((packet = socket->Recv()))
+    Reject(header.GetRound(), reason, "bad message from the server");
+    if (broken)
     {
-        if (packet->GetSize() == 0)
-        {
-            break;
-        }
-        m_framer->Append(packet);
-        for (;;)
-        {
-            FedMoeMessageFramer::Result r = m_framer->Next();
-            if (r.status == FedMoeMessageFramer::Status::NEED_MORE)
-            {
-                break;
-            }
-            if (r.status == FedMoeMessageFramer::Status::REJECTED)
-            {
-                Reject(r.message.header.GetRound(), r.reason, "bad message from the server");
-                if (m_framer->IsBroken())
-                {
-                    Close();
-                    return;
-                }
-                continue;
-            }
-            if (r.message.header.GetMessageType() != FedMoeMessageType::ASSIGN)
-            {
-                Reject(r.message.header.GetRound(), FedMoeRejection::UNEXPECTED,
-                       "a " + ToString(r.message.header.GetMessageType())
-                           + " from the server (only ASSIGN is expected)");
-                continue;
-            }
-            HandleAssign(r.message);
-            if (!m_socket)
-            {
-                return;
-            }
-        }
+        Close();
     }
+}
+
+void
+FedMoeClientApplication::HandleMessage(const FedMoeMessage& message)
+{
+    NS_LOG_FUNCTION(this);
+    if (message.header.GetMessageType() != FedMoeMessageType::ASSIGN)
+    {
+        Reject(message.header.GetRound(), FedMoeRejection::UNEXPECTED,
+               "a " + ToString(message.header.GetMessageType())
+                   + " from the server (only ASSIGN is expected)");
+        return;
+    }
+    HandleAssign(message);
 }
 
 void
@@ -465,7 +447,7 @@ FedMoeClientApplication::SendUpdate(uint32_t round, FedMoeBytes payload, Time co
         FedMoeWallTimer timer(m_wallSerialisation);
         packet = FedMoeMessageFramer::Encode(FedMoeMessageType::UPDATE, round, m_clientId, payload);
     }
-    m_writer.Send(packet);
+    m_transport->Send(packet);
     ++m_updatesSent;
     m_updateSent(round, m_clientId, payload);
     NS_LOG_INFO("client " << m_clientId << ": UPDATE of round " << round << " (" << payload.size()

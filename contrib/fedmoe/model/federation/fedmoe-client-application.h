@@ -9,10 +9,9 @@
 #ifndef FEDMOE_CLIENT_APPLICATION_H
 #define FEDMOE_CLIENT_APPLICATION_H
 
+#include "fedmoe-client-transport.h"
 #include "fedmoe-job-messages.h"
-#include "fedmoe-message-framer.h"
 #include "fedmoe-payload.h"
-#include "fedmoe-stream-writer.h"
 #include "fedmoe-training-executor.h"
 
 #include "ns3/address.h"
@@ -22,7 +21,6 @@
 #include "ns3/fedmoe-device-profile.h"
 #include "ns3/nstime.h"
 #include "ns3/random-variable-stream.h"
-#include "ns3/socket.h"
 #include "ns3/traced-callback.h"
 
 #include <cstdint>
@@ -37,10 +35,11 @@ namespace ns3
  * \ingroup fedmoe-federation
  * \brief The client side of a federated round.
  *
- * On start it connects to Remote:Port over TCP (retrying every RetryInterval
- * until the server answers) and sends HELLO with the FedMoeDeviceProfile
- * aggregated to its node. Each ASSIGN is read through a FedMoeMessageFramer
- * (bad bytes are rejected and traced, never trusted). Per ASSIGN the client
+ * On start it connects to Remote:Port through its Transport (TCP unless
+ * told otherwise; retrying every RetryInterval until the server answers) and
+ * sends HELLO with the FedMoeDeviceProfile aggregated to its node. Each
+ * ASSIGN is read through a FedMoeMessageFramer (bad bytes are rejected and
+ * traced, never trusted). Per ASSIGN the client
  * is offline with probability 1 - availability (the profile's, drawn from an
  * ns-3 stream: reproducible per seed) and then ignores it. Otherwise it asks
  * the FedMoeTrainingExecutor for the result of the job the ASSIGN describes,
@@ -82,8 +81,8 @@ class FedMoeClientApplication : public Application
     /** \return the profile the client reports (its node's, or a default one) */
     Ptr<FedMoeDeviceProfile> GetProfile() const;
 
-    /** \return the connected socket (null before connecting) */
-    Ptr<Socket> GetSocket() const;
+    /** \return the transport (null before the application starts, unless set) */
+    Ptr<FedMoeClientTransport> GetTransport() const;
 
     /** \return UPDATEs sent */
     uint32_t GetUpdatesSent() const;
@@ -135,18 +134,20 @@ class FedMoeClientApplication : public Application
     void StartApplication() override;
     void StopApplication() override;
 
-    /// Opens the socket and connects.
+    /// Connects through the transport.
     void Connect();
     /// Connection established: send HELLO.
-    void ConnectionSucceeded(Ptr<Socket> socket);
+    void ConnectionSucceeded();
     /// Connection refused or timed out: retry later.
-    void ConnectionFailed(Ptr<Socket> socket);
+    void ConnectionFailed();
     /// The server closed the connection (the run is over).
-    void PeerClosed(Ptr<Socket> socket);
+    void PeerClosed();
     /// The connection broke (e.g. TCP gave up retransmitting): reconnect and say HELLO again.
-    void ConnectionLost(Ptr<Socket> socket);
-    /// Bytes arrived.
-    void HandleRead(Ptr<Socket> socket);
+    void ConnectionLost();
+    /// A well-formed message arrived.
+    void HandleMessage(const FedMoeMessage& message);
+    /// The transport's framer rejected a message.
+    void HandleRejected(const FedMoeHeader& header, FedMoeRejection reason, bool broken);
     /// A complete ASSIGN.
     void HandleAssign(const FedMoeMessage& message);
     /// Sends the UPDATE once the compute time has passed.
@@ -154,36 +155,34 @@ class FedMoeClientApplication : public Application
     /// Traces and counts a rejection.
     void Reject(uint32_t round, FedMoeRejection reason, const std::string& detail);
     /**
-     * \brief Cancels pending work and lets go of the socket.
+     * \brief Cancels pending work and lets go of the connection.
      * \param orderly close the connection (FIN); false: send nothing (disposal,
      *        when the node's devices may be gone)
      */
     void Close(bool orderly = true);
 
-    uint32_t m_clientId;                           //!< client id
-    Address m_remote;                              //!< server address
-    uint16_t m_port;                               //!< server port
-    uint32_t m_maxPayload;                         //!< framer limit
-    Time m_retryInterval;                          //!< between connection attempts
-    bool m_useAvailability;                        //!< draw offline rounds
-    bool m_giveUpPastDeadline;                     //!< skip an upload that cannot make it
-    Ptr<FedMoeComputeModel> m_computeModel;        //!< FLOPs -> time
-    Ptr<UniformRandomVariable> m_availabilityRng;  //!< offline draws
-    Ptr<FedMoeTrainingExecutor> m_executor;        //!< training results
-    Ptr<FedMoeDeviceProfile> m_profile;            //!< reported profile
-    std::vector<int64_t> m_shard;                  //!< training data
-    Ptr<Socket> m_socket;                          //!< connection to the server
-    bool m_connected{false};                       //!< connection established
-    std::unique_ptr<FedMoeMessageFramer> m_framer; //!< stream -> messages
-    FedMoeStreamWriter m_writer;                   //!< messages -> stream
-    EventId m_retryEvent;                          //!< next connection attempt
-    EventId m_updateEvent;                         //!< pending UPDATE
-    uint32_t m_lastRound{0};                       //!< last round an ASSIGN was read for
-    uint32_t m_updatesSent{0};                     //!< UPDATEs sent
-    double m_wallSerialisation{0};                 //!< wall s: codec and framing
-    uint32_t m_roundsOffline{0};                   //!< rounds offline
-    uint32_t m_rejected{0};                        //!< messages rejected
-    uint32_t m_reconnects{0};                      //!< reconnections
+    uint32_t m_clientId;                          //!< client id
+    Address m_remote;                             //!< server address
+    uint16_t m_port;                              //!< server port
+    uint32_t m_maxPayload;                        //!< framer limit
+    Time m_retryInterval;                         //!< between connection attempts
+    bool m_useAvailability;                       //!< draw offline rounds
+    bool m_giveUpPastDeadline;                    //!< skip an upload that cannot make it
+    Ptr<FedMoeComputeModel> m_computeModel;       //!< FLOPs -> time
+    Ptr<UniformRandomVariable> m_availabilityRng; //!< offline draws
+    Ptr<FedMoeTrainingExecutor> m_executor;       //!< training results
+    Ptr<FedMoeDeviceProfile> m_profile;           //!< reported profile
+    std::vector<int64_t> m_shard;                 //!< training data
+    Ptr<FedMoeClientTransport> m_transport;       //!< connection to the server
+    bool m_connected{false};                      //!< connection established
+    EventId m_retryEvent;                         //!< next connection attempt
+    EventId m_updateEvent;                        //!< pending UPDATE
+    uint32_t m_lastRound{0};                      //!< last round an ASSIGN was read for
+    uint32_t m_updatesSent{0};                    //!< UPDATEs sent
+    double m_wallSerialisation{0};                //!< wall s: codec and framing
+    uint32_t m_roundsOffline{0};                  //!< rounds offline
+    uint32_t m_rejected{0};                       //!< messages rejected
+    uint32_t m_reconnects{0};                     //!< reconnections
 
     TracedCallback<uint32_t, uint32_t, const FedMoeBytes&> m_assignReceived; //!< ASSIGN read
     TracedCallback<uint32_t, uint32_t, const FedMoeBytes&> m_updateSent;     //!< UPDATE queued

@@ -1,0 +1,696 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * FedMoeFlowNetwork: connections, messages in order per direction, flows
+ * re-solved per connected component of the resources they share.
+ */
+
+#include "fedmoe-flow-network.h"
+
+#include "ns3/log.h"
+#include "ns3/pointer.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("FedMoeFlowNetwork");
+
+NS_OBJECT_ENSURE_REGISTERED(FedMoeFlowNetwork);
+
+namespace
+{
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+/// Flows whose end is this close (s) are done together.
+constexpr double kSameInstant = 1e-9;
+
+size_t
+Index(FedMoeFlowDirection direction)
+{
+    return static_cast<size_t>(direction);
+}
+
+FedMoeFlowDirection
+Opposite(FedMoeFlowDirection direction)
+{
+    return direction == FedMoeFlowDirection::UP ? FedMoeFlowDirection::DOWN
+                                                : FedMoeFlowDirection::UP;
+}
+
+} // namespace
+
+TypeId
+FedMoeFlowNetwork::GetTypeId()
+{
+    using N = FedMoeFlowNetwork;
+    static TypeId tid
+        = TypeId("ns3::FedMoeFlowNetwork")
+              .SetParent<Object>()
+              .SetGroupName("FedMoe")
+              .AddConstructor<N>()
+              .AddAttribute("SegmentSize", "TCP payload bytes per segment (MSS).",
+                            UintegerValue(1448), MakeUintegerAccessor(&N::m_segment),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("HeaderBytes",
+                            "Header bytes per segment on the wire (TCP with timestamps, IPv4, "
+                            "the link's framing).",
+                            UintegerValue(54), MakeUintegerAccessor(&N::m_headerBytes),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("InitialWindow", "TCP's initial congestion window, segments.",
+                            UintegerValue(10), MakeUintegerAccessor(&N::m_initialWindow),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("MaxWindow",
+                            "Largest window, bytes (the socket buffers): a flow carries at "
+                            "most MaxWindow per round trip.",
+                            UintegerValue(1 << 20), MakeUintegerAccessor(&N::m_maxWindow),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("RefreshInterval",
+                            "How often paths that change with time (moving clients, fading) "
+                            "are read again while flows are active.",
+                            TimeValue(MilliSeconds(100)), MakeTimeAccessor(&N::m_refreshInterval),
+                            MakeTimeChecker(MicroSeconds(1)))
+              .AddTraceSource("FlowCompleted",
+                              "A message's last byte was sent: client, direction (0 up, 1 "
+                              "down), payload bytes, seconds since it was first in line.",
+                              MakeTraceSourceAccessor(&N::m_flowCompleted),
+                              "ns3::FedMoeFlowNetwork::FlowCallback");
+    return tid;
+}
+
+FedMoeFlowNetwork::FedMoeFlowNetwork()
+    : m_segment(1448),
+      m_headerBytes(54),
+      m_initialWindow(10),
+      m_maxWindow(1 << 20),
+      m_refreshInterval(MilliSeconds(100))
+{
+    NS_LOG_FUNCTION(this);
+}
+
+FedMoeFlowNetwork::~FedMoeFlowNetwork()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+FedMoeFlowNetwork::DoDispose()
+{
+    Simulator::Cancel(m_finishEvent);
+    Simulator::Cancel(m_refreshEvent);
+    for (auto& [id, connection] : m_connections)
+    {
+        for (Side& side : connection.side)
+        {
+            Simulator::Cancel(side.start);
+        }
+    }
+    m_connections.clear();
+    m_flows.clear();
+    m_finishes.clear();
+    m_accept = AcceptCallback();
+    m_access = nullptr;
+    Object::DoDispose();
+}
+
+void
+FedMoeFlowNetwork::SetAccess(Ptr<FedMoeFlowAccess> access)
+{
+    if (m_access)
+    {
+        throw std::logic_error("FedMoeFlowNetwork::SetAccess: the links are set already");
+    }
+    m_access = access;
+}
+
+Ptr<FedMoeFlowAccess>
+FedMoeFlowNetwork::GetAccess() const
+{
+    return m_access;
+}
+
+uint32_t
+FedMoeFlowNetwork::AddResource(double capacity)
+{
+    if (!(capacity >= 0) || !std::isfinite(capacity))
+    {
+        throw std::invalid_argument("FedMoeFlowNetwork::AddResource: capacity "
+                                    + std::to_string(capacity) + " (allowed: finite, >= 0)");
+    }
+    m_capacity.push_back(capacity);
+    m_users.emplace_back();
+    return static_cast<uint32_t>(m_capacity.size() - 1);
+}
+
+uint32_t
+FedMoeFlowNetwork::GetActiveFlows(uint32_t resource) const
+{
+    return resource < m_users.size() ? static_cast<uint32_t>(m_users[resource].size()) : 0;
+}
+
+uint64_t
+FedMoeFlowNetwork::GetFlowsCompleted() const
+{
+    return m_completed;
+}
+
+uint64_t
+FedMoeFlowNetwork::GetSolves() const
+{
+    return m_solves;
+}
+
+void
+FedMoeFlowNetwork::Listen(AcceptCallback accept)
+{
+    m_accept = accept;
+}
+
+Time
+FedMoeFlowNetwork::Latency(uint32_t client, FedMoeFlowDirection direction) const
+{
+    return m_access->GetLatency(client, direction);
+}
+
+uint32_t
+FedMoeFlowNetwork::Connect(uint32_t client, EventCallback connected, EventCallback refused,
+                           DeliverCallback deliver, EventCallback closed)
+{
+    if (!m_access)
+    {
+        throw std::logic_error("FedMoeFlowNetwork::Connect: no links (SetAccess)");
+    }
+    if (!m_attached)
+    {
+        m_access->Attach(*this);
+        m_attached = true;
+    }
+    if (client >= m_access->GetNClients())
+    {
+        throw std::out_of_range("FedMoeFlowNetwork::Connect: client " + std::to_string(client)
+                                + " of " + std::to_string(m_access->GetNClients()));
+    }
+    const uint32_t id = m_nextConnection++;
+    Connection& connection = m_connections[id];
+    connection.client = client;
+    connection.toClient = deliver;
+    connection.clientClosed = closed;
+    for (Side& side : connection.side)
+    {
+        side.windowBytes = static_cast<double>(m_initialWindow) * m_segment;
+    }
+    // SYN to the server; its answer (SYN-ACK or RST) one latency later.
+    Simulator::Schedule(Latency(client, FedMoeFlowDirection::UP), &FedMoeFlowNetwork::Accept, this,
+                        id);
+    // The answer reaches the client after the downlink latency.
+    auto answer = [this, id, connected, refused]()
+    {
+        auto it = m_connections.find(id);
+        if (it == m_connections.end())
+        {
+            return;
+        }
+        if (!it->second.open)
+        {
+            return;
+        }
+        if (!it->second.accepted)
+        {
+            it->second.open = false;
+            refused();
+            return;
+        }
+        connected();
+    };
+    Simulator::Schedule(Latency(client, FedMoeFlowDirection::UP)
+                            + Latency(client, FedMoeFlowDirection::DOWN),
+                        answer);
+    return id;
+}
+
+void
+FedMoeFlowNetwork::Accept(uint32_t connection)
+{
+    auto it = m_connections.find(connection);
+    if (it == m_connections.end() || !it->second.open || m_accept.IsNull())
+    {
+        return;
+    }
+    it->second.accepted = true;
+    m_accept(connection);
+}
+
+void
+FedMoeFlowNetwork::SetServerCallbacks(uint32_t connection, DeliverCallback deliver,
+                                      EventCallback closed)
+{
+    Connection& c = m_connections.at(connection);
+    c.toServer = deliver;
+    c.serverClosed = closed;
+}
+
+uint32_t
+FedMoeFlowNetwork::GetClient(uint32_t connection) const
+{
+    return m_connections.at(connection).client;
+}
+
+Time
+FedMoeFlowNetwork::GetRtt(uint32_t connection) const
+{
+    auto it = m_connections.find(connection);
+    if (it == m_connections.end() || !it->second.open)
+    {
+        return Time(0);
+    }
+    return Latency(it->second.client, FedMoeFlowDirection::UP)
+           + Latency(it->second.client, FedMoeFlowDirection::DOWN);
+}
+
+void
+FedMoeFlowNetwork::Send(uint32_t connection, FedMoeFlowDirection direction, Ptr<Packet> message,
+                        EventCallback acknowledged)
+{
+    auto it = m_connections.find(connection);
+    if (it == m_connections.end() || !it->second.open)
+    {
+        return;
+    }
+    Side& side = it->second.side[Index(direction)];
+    side.queue.push_back(Message{message, acknowledged});
+    if (side.queue.size() == 1)
+    {
+        StartHead(connection, direction);
+    }
+}
+
+FedMoeFlowDemand
+FedMoeFlowNetwork::DemandOf(const Flow& flow) const
+{
+    const FedMoeFlowPath& path = flow.path;
+    const double rtt = GetRtt(flow.connection).GetSeconds();
+    const double wire = static_cast<double>(m_segment + m_headerBytes) / m_segment;
+    const double loss = std::clamp(path.lossRate, 0.0, 0.999);
+    FedMoeFlowDemand demand;
+    for (const auto& [resource, cost] : path.uses)
+    {
+        // Retransmissions use the resource too.
+        demand.uses.emplace_back(resource, cost * wire / (1.0 - loss));
+    }
+    demand.weight = path.weight;
+    if (rtt > 0)
+    {
+        demand.bound = 8.0 * m_maxWindow / rtt;
+        if (loss > 0)
+        {
+            demand.bound = std::min(demand.bound, 8.0 * m_segment / rtt * std::sqrt(1.5 / loss));
+        }
+    }
+    return demand;
+}
+
+double
+FedMoeFlowNetwork::AloneRate(const FedMoeFlowPath& path) const
+{
+    Flow probe;
+    probe.path = path;
+    const FedMoeFlowDemand demand = DemandOf(probe);
+    double rate = demand.bound;
+    for (const auto& [resource, cost] : demand.uses)
+    {
+        rate = std::min(rate, m_capacity[resource] / cost);
+    }
+    return rate;
+}
+
+std::vector<uint32_t>
+FedMoeFlowNetwork::ResourcesOf(const FedMoeFlowPath& path) const
+{
+    std::vector<uint32_t> resources;
+    for (const auto& [resource, cost] : path.uses)
+    {
+        resources.push_back(resource);
+    }
+    return resources;
+}
+
+void
+FedMoeFlowNetwork::StartHead(uint32_t connection, FedMoeFlowDirection direction)
+{
+    Connection& c = m_connections.at(connection);
+    Side& side = c.side[Index(direction)];
+    if (side.queue.empty() || side.flow != 0)
+    {
+        return;
+    }
+    const uint32_t id = m_nextFlow++;
+    Flow& flow = m_flows[id];
+    flow.connection = connection;
+    flow.direction = direction;
+    flow.bitsLeft = 8.0 * side.queue.front().packet->GetSize();
+    flow.started = Simulator::Now().GetSeconds();
+    flow.finish = kInfinity;
+    flow.path = m_access->GetPath(c.client, direction, *this);
+    side.flow = id;
+    // Slow start: a window per round trip, doubling, until the window holds
+    // what the path carries in a round trip (or MaxWindow). The round trips
+    // spent short of it, less what they carried, are the start-up cost.
+    const double rtt = GetRtt(connection).GetSeconds();
+    const double alone = AloneRate(flow.path);
+    double startup = 0;
+    if (rtt > 0 && std::isfinite(alone) && alone > 0)
+    {
+        const double target = std::min<double>(m_maxWindow, alone * rtt / 8.0);
+        const double bytes = flow.bitsLeft / 8.0;
+        double window = side.windowBytes;
+        double sent = 0;
+        uint32_t rounds = 0;
+        while (window < target && sent + window < bytes)
+        {
+            sent += window;
+            window *= 2;
+            ++rounds;
+        }
+        side.windowBytes = std::min<double>(window, m_maxWindow);
+        startup = std::max(0.0, rounds * rtt - 8.0 * sent / alone);
+    }
+    if (startup > 0)
+    {
+        side.start = Simulator::Schedule(Seconds(startup), &FedMoeFlowNetwork::Activate, this, id);
+    }
+    else
+    {
+        Activate(id);
+    }
+}
+
+void
+FedMoeFlowNetwork::Activate(uint32_t id)
+{
+    auto it = m_flows.find(id);
+    if (it == m_flows.end())
+    {
+        return;
+    }
+    Flow& flow = it->second;
+    const double now = Simulator::Now().GetSeconds();
+    flow.active = now;
+    flow.updated = now;
+    const Connection& c = m_connections.at(flow.connection);
+    flow.path = m_access->GetPath(c.client, flow.direction, *this);
+    const std::vector<uint32_t> resources = ResourcesOf(flow.path);
+    for (uint32_t r : resources)
+    {
+        m_users[r].insert(id);
+    }
+    if (resources.empty())
+    {
+        // Bounded by TCP alone: a component of its own.
+        const FedMoeFlowDemand demand = DemandOf(flow);
+        flow.rate = demand.bound;
+        flow.finish = now + flow.bitsLeft / flow.rate;
+        m_finishes.insert({flow.finish, id});
+        Reschedule();
+    }
+    else
+    {
+        Resolve(resources);
+    }
+    if (m_access->IsTimeVarying() && !m_refreshEvent.IsRunning())
+    {
+        m_refreshEvent = Simulator::Schedule(m_refreshInterval, &FedMoeFlowNetwork::Refresh, this);
+    }
+}
+
+void
+FedMoeFlowNetwork::Resolve(const std::vector<uint32_t>& seeds)
+{
+    const double now = Simulator::Now().GetSeconds();
+    // The connected component: resources <-> the active flows on them.
+    std::vector<uint32_t> resources;
+    std::vector<uint32_t> flows;
+    std::set<uint32_t> seenResources;
+    std::set<uint32_t> seenFlows;
+    std::vector<uint32_t> pending(seeds.begin(), seeds.end());
+    while (!pending.empty())
+    {
+        const uint32_t r = pending.back();
+        pending.pop_back();
+        if (!seenResources.insert(r).second)
+        {
+            continue;
+        }
+        resources.push_back(r);
+        for (uint32_t f : m_users[r])
+        {
+            if (seenFlows.insert(f).second)
+            {
+                flows.push_back(f);
+                for (const auto& [other, cost] : m_flows.at(f).path.uses)
+                {
+                    pending.push_back(other);
+                }
+            }
+        }
+    }
+    if (flows.empty())
+    {
+        return;
+    }
+    ++m_solves;
+    // Advance every flow to now at its old rate, then read its path again
+    // (a moving client, a cell that got busier).
+    std::map<uint32_t, uint32_t> local;
+    std::vector<double> capacity;
+    std::vector<FedMoeFlowDemand> demands;
+    for (uint32_t f : flows)
+    {
+        Flow& flow = m_flows.at(f);
+        flow.bitsLeft = std::max(0.0, flow.bitsLeft - flow.rate * (now - flow.updated));
+        flow.updated = now;
+        FedMoeFlowPath path
+            = m_access->GetPath(m_connections.at(flow.connection).client, flow.direction, *this);
+        if (ResourcesOf(path) != ResourcesOf(flow.path))
+        {
+            for (uint32_t r : ResourcesOf(flow.path))
+            {
+                m_users[r].erase(f);
+            }
+            for (uint32_t r : ResourcesOf(path))
+            {
+                m_users[r].insert(f);
+            }
+        }
+        flow.path = path;
+        FedMoeFlowDemand demand = DemandOf(flow);
+        for (auto& [resource, cost] : demand.uses)
+        {
+            auto [it, fresh] = local.emplace(resource, static_cast<uint32_t>(capacity.size()));
+            if (fresh)
+            {
+                capacity.push_back(m_capacity[resource]);
+            }
+            resource = it->second;
+        }
+        demands.push_back(std::move(demand));
+    }
+    const std::vector<double> rates = FedMoeShareCapacity(capacity, demands);
+    for (size_t i = 0; i < flows.size(); ++i)
+    {
+        Flow& flow = m_flows.at(flows[i]);
+        m_finishes.erase({flow.finish, flows[i]});
+        flow.rate = rates[i];
+        flow.finish = flow.rate > 0 ? now + flow.bitsLeft / flow.rate : kInfinity;
+        if (std::isfinite(flow.finish))
+        {
+            m_finishes.insert({flow.finish, flows[i]});
+        }
+    }
+    Reschedule();
+}
+
+void
+FedMoeFlowNetwork::Reschedule()
+{
+    if (m_finishes.empty())
+    {
+        Simulator::Cancel(m_finishEvent);
+        m_finishEventAt = -1;
+        return;
+    }
+    const double next = m_finishes.begin()->first;
+    if (m_finishEvent.IsRunning() && next == m_finishEventAt)
+    {
+        return;
+    }
+    Simulator::Cancel(m_finishEvent);
+    m_finishEventAt = next;
+    const double delay = std::max(0.0, next - Simulator::Now().GetSeconds());
+    m_finishEvent = Simulator::Schedule(Seconds(delay), &FedMoeFlowNetwork::Finish, this);
+}
+
+void
+FedMoeFlowNetwork::Remove(uint32_t id)
+{
+    auto it = m_flows.find(id);
+    if (it == m_flows.end())
+    {
+        return;
+    }
+    for (uint32_t r : ResourcesOf(it->second.path))
+    {
+        m_users[r].erase(id);
+    }
+    m_finishes.erase({it->second.finish, id});
+    m_flows.erase(it);
+}
+
+void
+FedMoeFlowNetwork::Finish()
+{
+    m_finishEventAt = -1;
+    const double now = Simulator::Now().GetSeconds();
+    std::vector<uint32_t> done;
+    for (auto it = m_finishes.begin(); it != m_finishes.end() && it->first <= now + kSameInstant;
+         ++it)
+    {
+        done.push_back(it->second);
+    }
+    std::vector<uint32_t> freed;
+    std::vector<std::pair<uint32_t, FedMoeFlowDirection>> next;
+    for (uint32_t id : done)
+    {
+        const Flow flow = m_flows.at(id);
+        Remove(id);
+        ++m_completed;
+        for (uint32_t r : ResourcesOf(flow.path))
+        {
+            freed.push_back(r);
+        }
+        Connection& c = m_connections.at(flow.connection);
+        Side& side = c.side[Index(flow.direction)];
+        Message message = side.queue.front();
+        side.queue.pop_front();
+        side.flow = 0;
+        m_flowCompleted(c.client, static_cast<uint8_t>(flow.direction), message.packet->GetSize(),
+                        now - flow.started);
+        // The last byte arrives one latency later; its acknowledgement is
+        // back one latency after that.
+        const Time there = Latency(c.client, flow.direction);
+        const Time back = Latency(c.client, Opposite(flow.direction));
+        const Time transfer = Seconds(now - flow.active);
+        const uint32_t connection = flow.connection;
+        const FedMoeFlowDirection direction = flow.direction;
+        Ptr<Packet> packet = message.packet;
+        Simulator::Schedule(there,
+                            [this, connection, direction, packet, transfer]()
+                            {
+                                auto it = m_connections.find(connection);
+                                if (it == m_connections.end() || !it->second.open)
+                                {
+                                    return;
+                                }
+                                DeliverCallback deliver = direction == FedMoeFlowDirection::UP
+                                                              ? it->second.toServer
+                                                              : it->second.toClient;
+                                if (!deliver.IsNull())
+                                {
+                                    deliver(packet, transfer);
+                                }
+                            });
+        if (!message.acknowledged.IsNull())
+        {
+            EventCallback acknowledged = message.acknowledged;
+            Simulator::Schedule(there + back,
+                                [this, connection, acknowledged]()
+                                {
+                                    auto it = m_connections.find(connection);
+                                    if (it != m_connections.end() && it->second.open)
+                                    {
+                                        acknowledged();
+                                    }
+                                });
+        }
+        next.emplace_back(connection, direction);
+    }
+    Resolve(freed);
+    for (const auto& [connection, direction] : next)
+    {
+        StartHead(connection, direction);
+    }
+    Reschedule();
+}
+
+void
+FedMoeFlowNetwork::Refresh()
+{
+    if (m_flows.empty())
+    {
+        return;
+    }
+    std::vector<uint32_t> busy;
+    for (uint32_t r = 0; r < m_users.size(); ++r)
+    {
+        if (!m_users[r].empty())
+        {
+            busy.push_back(r);
+        }
+    }
+    Resolve(busy);
+    m_refreshEvent = Simulator::Schedule(m_refreshInterval, &FedMoeFlowNetwork::Refresh, this);
+}
+
+void
+FedMoeFlowNetwork::Close(uint32_t connection, FedMoeFlowDirection by, bool notify)
+{
+    auto it = m_connections.find(connection);
+    if (it == m_connections.end() || !it->second.open)
+    {
+        return;
+    }
+    Connection& c = it->second;
+    c.open = false;
+    std::vector<uint32_t> freed;
+    for (Side& side : c.side)
+    {
+        Simulator::Cancel(side.start);
+        if (side.flow != 0)
+        {
+            auto f = m_flows.find(side.flow);
+            if (f != m_flows.end())
+            {
+                for (uint32_t r : ResourcesOf(f->second.path))
+                {
+                    freed.push_back(r);
+                }
+            }
+            Remove(side.flow);
+            side.flow = 0;
+        }
+        side.queue.clear();
+    }
+    Resolve(freed);
+    if (!notify)
+    {
+        return;
+    }
+    // A FIN travels one latency to the other end.
+    EventCallback closed = by == FedMoeFlowDirection::DOWN ? c.clientClosed : c.serverClosed;
+    if (!closed.IsNull())
+    {
+        Simulator::Schedule(Latency(c.client, by == FedMoeFlowDirection::DOWN
+                                                  ? FedMoeFlowDirection::DOWN
+                                                  : FedMoeFlowDirection::UP),
+                            [closed]()
+                            {
+                                closed();
+                            });
+    }
+}
+
+} // namespace ns3
