@@ -5,6 +5,7 @@
  */
 
 #include "../model/compat/fedmoe-ns3-compat.h"
+#include "fedmoe-flow-calibration.h"
 #include "fedmoe-scenario.h"
 
 #include "ns3/config.h"
@@ -254,6 +255,10 @@ FedMoeScenario::AddCommandLineValues(CommandLine& cmd)
                  "How the network is simulated: packet (ns-3 devices, TCP, pcap) or flow "
                  "(messages as flows sharing links and cells; for scale)",
                  fidelity);
+    cmd.AddValue("flowCalibration",
+                 "Flow-level factors fitted from packet-level runs (fedmoe-flow-calibrate's "
+                 "JSON; empty: the shipped defaults)",
+                 flowCalibration);
     cmd.AddValue("distanceMax",
                  "Largest device distance from the AP or eNB, m (>= 1; LTE cells are "
                  "hundreds of metres: e.g. 1500)",
@@ -352,6 +357,19 @@ FedMoeScenario::Validate() const
     {
         return (std::string(pcap ? "--pcap" : "--flowmon")
                 + "=true needs packets: allowed with --fidelity=packet only");
+    }
+    if (!flowCalibration.empty())
+    {
+        if (fidelity != "flow")
+        {
+            return "--flowCalibration applies to --fidelity=flow only";
+        }
+        FedMoeFlowFactors factors;
+        const std::string bad = FedMoeReadFlowCalibration(flowCalibration, factors);
+        if (!bad.empty())
+        {
+            return "--flowCalibration=" + flowCalibration + ": " + bad;
+        }
     }
     if (MobilityType(mobility).empty())
     {

@@ -17,6 +17,7 @@
 #include "ns3/fedmoe-device-population.h"
 #include "ns3/fedmoe-device-profile.h"
 #include "ns3/fedmoe-edge-network-helper.h"
+#include "ns3/fedmoe-flow-calibration.h"
 #include "ns3/fedmoe-helper.h"
 #include "ns3/fedmoe-learning-options.h"
 #include "ns3/fedmoe-server-application.h"
@@ -84,6 +85,78 @@ FedMoeScenarioResult::NetworkWallS() const
            - evaluationWallS;
 }
 
+void
+FedMoeScenario::BuildNetwork(Ptr<Node> server, NodeContainer devices,
+                             FedMoeEdgeNetworkHelper& edge) const
+{
+    ApplyTcpDefaults();
+    ApplyFlowCalibration();
+    auto population = CreateObject<FedMoeDevicePopulation>();
+    population->SetAttribute("Mix", StringValue(mix));
+    population->AssignStreams(10);
+    for (const auto& profile : population->Install(devices))
+    {
+        profile->SetUplinkRate(DataRate(
+            static_cast<uint64_t>(profile->GetUplinkRate().GetBitRate() * bandwidthScale)));
+        profile->SetDownlinkRate(DataRate(
+            static_cast<uint64_t>(profile->GetDownlinkRate().GetBitRate() * bandwidthScale)));
+        profile->SetPacketErrorRate(errorRate);
+    }
+    if (fidelity == "flow")
+    {
+        edge.SetFidelity(FedMoeEdgeNetworkHelper::FLOW);
+    }
+    if (mobility != "static")
+    {
+        edge.Mobility().SetModel(MobilityType(mobility));
+        edge.Mobility().SetSpeed(speed);
+    }
+    if (network == "wifi")
+    {
+        edge.SetDistanceRange(distanceMin, distanceMax, 20);
+        edge.SetPropagationLossAttribute("Exponent", DoubleValue(lossExponent));
+        edge.InstallWifi(server, devices);
+    }
+    else if (network == "lte")
+    {
+        edge.SetDistanceRange(distanceMin, distanceMax, 20);
+        edge.Lte().SetScheduler(lteScheduler == "pf" ? "ns3::PfFfMacScheduler"
+                                                     : "ns3::RrFfMacScheduler");
+        edge.InstallLte(server, devices);
+    }
+    else
+    {
+        edge.SetRateFactors(RateFactors());
+        edge.InstallPointToPoint(server, devices);
+    }
+    edge.AssignStreams(100);
+}
+
+void
+FedMoeScenario::ApplyFlowCalibration() const
+{
+    if (fidelity != "flow" || flowCalibration.empty())
+    {
+        return;
+    }
+    FedMoeFlowFactors factors;
+    const std::string error = FedMoeReadFlowCalibration(flowCalibration, factors);
+    if (!error.empty())
+    {
+        throw std::invalid_argument("--flowCalibration: " + error);
+    }
+    FedMoeApplyFlowFactors(factors);
+}
+
+void
+FedMoeScenario::ApplyTcpDefaults()
+{
+    // Real TCP stacks use ~1448-byte segments on Ethernet-sized MTUs, not ns-3's 536.
+    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(1 << 20));
+    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(1 << 20));
+}
+
 FedMoeScenarioResult
 FedMoeScenario::Run() const
 {
@@ -97,10 +170,6 @@ FedMoeScenario::Run() const
     const double deadline = GetNumber("deadline");
     const auto wallStart = std::chrono::steady_clock::now();
     RngSeedManager::SetSeed(seed);
-    // Real TCP stacks use ~1448-byte segments on Ethernet-sized MTUs, not ns-3's 536.
-    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
-    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(1 << 20));
-    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(1 << 20));
 
     // --- network and run: still nothing written -----------------------------
     NodeContainer server;
@@ -111,45 +180,7 @@ FedMoeScenario::Run() const
     FedMoeHelper fed;
     try
     {
-        auto population = CreateObject<FedMoeDevicePopulation>();
-        population->SetAttribute("Mix", StringValue(mix));
-        population->AssignStreams(10);
-        for (const auto& profile : population->Install(devices))
-        {
-            profile->SetUplinkRate(DataRate(
-                static_cast<uint64_t>(profile->GetUplinkRate().GetBitRate() * bandwidthScale)));
-            profile->SetDownlinkRate(DataRate(
-                static_cast<uint64_t>(profile->GetDownlinkRate().GetBitRate() * bandwidthScale)));
-            profile->SetPacketErrorRate(errorRate);
-        }
-        if (fidelity == "flow")
-        {
-            edge.SetFidelity(FedMoeEdgeNetworkHelper::FLOW);
-        }
-        if (mobility != "static")
-        {
-            edge.Mobility().SetModel(MobilityType(mobility));
-            edge.Mobility().SetSpeed(speed);
-        }
-        if (network == "wifi")
-        {
-            edge.SetDistanceRange(distanceMin, distanceMax, 20);
-            edge.SetPropagationLossAttribute("Exponent", DoubleValue(lossExponent));
-            edge.InstallWifi(server.Get(0), devices);
-        }
-        else if (network == "lte")
-        {
-            edge.SetDistanceRange(distanceMin, distanceMax, 20);
-            edge.Lte().SetScheduler(lteScheduler == "pf" ? "ns3::PfFfMacScheduler"
-                                                         : "ns3::RrFfMacScheduler");
-            edge.InstallLte(server.Get(0), devices);
-        }
-        else
-        {
-            edge.SetRateFactors(RateFactors());
-            edge.InstallPointToPoint(server.Get(0), devices);
-        }
-        edge.AssignStreams(100);
+        BuildNetwork(server.Get(0), devices, edge);
 
         // The model, training, partition, aggregation and round knobs are
         // the attributes' defaults (the aliases set them); the seed is the

@@ -10,6 +10,7 @@
 
 #include "ns3/command-line.h"
 #include "ns3/fedmoe-recorder.h"
+#include "ns3/node-container.h"
 
 #include <cstdint>
 #include <string>
@@ -17,6 +18,8 @@
 
 namespace ns3
 {
+
+class FedMoeEdgeNetworkHelper;
 
 /**
  * \ingroup fedmoe-helper
@@ -90,6 +93,7 @@ class FedMoeScenario
     bool flowmon = false;                 //!< FlowMonitor XML in outDir
     std::string network = "wifi";         //!< wifi | lte | p2p
     std::string fidelity = "packet";      //!< packet | flow (FedMoeFlowNetwork)
+    std::string flowCalibration;          //!< JSON file of flow-level factors ("": the defaults)
     double distanceMin = 1.0;             //!< nearest station, m
     double distanceMax = 30.0;            //!< farthest station, m
     double lossExponent = 3.0;            //!< log-distance path-loss exponent
@@ -162,12 +166,28 @@ class FedMoeScenario
     FedMoeScenarioResult Run() const;
 
     /**
+     * \brief Builds the scenario's network only (what Run builds first): the
+     *        device population, the network at the chosen fidelity (with the
+     *        flow calibration applied), streams fixed.
+     * \param server the server node
+     * \param devices the client nodes
+     * \param edge where it is built
+     */
+    void BuildNetwork(Ptr<Node> server, NodeContainer devices, FedMoeEdgeNetworkHelper& edge) const;
+
+    /** \brief The TCP defaults every scenario uses (segment size, socket buffers). */
+    static void ApplyTcpDefaults();
+
+    /**
      * \param name a --mobility value: static, random-walk or gauss-markov
      * \return the ns-3 mobility model's TypeId name ("" if the name is unknown)
      */
     static std::string MobilityType(const std::string& name);
 
   private:
+    /// Config::SetDefault of the flow calibration's attributes (none if there is none).
+    void ApplyFlowCalibration() const;
+
     std::string m_flagError; //!< the first alias value the command line could not set
 };
 

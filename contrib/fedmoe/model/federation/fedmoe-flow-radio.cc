@@ -88,10 +88,17 @@ FedMoeFlowWifiAccess::GetTypeId()
               .AddAttribute("ChannelWidth", "Channel width, MHz (20, 40, 80, 160).",
                             UintegerValue(20), MakeUintegerAccessor(&W::m_channelWidth),
                             MakeUintegerChecker<uint16_t>(20, 160))
-              .AddAttribute("Efficiency",
-                            "Share of the PHY rate that carries TCP segments (the MAC's "
-                            "contention, preambles, RTS/CTS and block acks take the rest), (0, 1].",
-                            DoubleValue(0.62), MakeDoubleAccessor(&W::m_efficiency),
+              .AddAttribute("DownlinkEfficiency",
+                            "Share of the PHY rate that carries TCP segments from the AP (the "
+                            "MAC's contention, preambles, RTS/CTS and block acks take the "
+                            "rest), (0, 1]. Default: fitted by fedmoe-flow-calibrate on 5-50 "
+                            "stations (contrib/fedmoe/doc/flow-calibration/wifi.json).",
+                            DoubleValue(0.47), MakeDoubleAccessor(&W::m_dlEfficiency),
+                            MakeDoubleChecker<double>(1e-3, 1.0))
+              .AddAttribute("UplinkEfficiency",
+                            "Share of the PHY rate that carries TCP segments from a station, "
+                            "(0, 1]. Default: fitted as DownlinkEfficiency.",
+                            DoubleValue(0.40), MakeDoubleAccessor(&W::m_ulEfficiency),
                             MakeDoubleChecker<double>(1e-3, 1.0))
               .AddAttribute("Latency", "One-way latency, channel access included.",
                             TimeValue(MilliSeconds(1)), MakeTimeAccessor(&W::m_latency),
@@ -108,7 +115,8 @@ FedMoeFlowWifiAccess::FedMoeFlowWifiAccess()
     : m_txPowerDbm(16.0206),
       m_noiseFigureDb(7.0),
       m_channelWidth(20),
-      m_efficiency(0.62),
+      m_dlEfficiency(0.47),
+      m_ulEfficiency(0.40),
       m_latency(MilliSeconds(1)),
       m_airtimeFair(false)
 {
@@ -214,12 +222,14 @@ FedMoeFlowWifiAccess::GetPhyRate(double snrDb) const
 }
 
 FedMoeFlowPath
-FedMoeFlowWifiAccess::GetPath(uint32_t client, FedMoeFlowDirection /* direction */,
+FedMoeFlowWifiAccess::GetPath(uint32_t client, FedMoeFlowDirection direction,
                               const FedMoeFlowNetwork& /* network */) const
 {
     FedMoeFlowPath path;
     path.latency = m_latency;
-    const double rate = GetPhyRate(GetSnrDb(client)) * m_efficiency;
+    const double efficiency
+        = direction == FedMoeFlowDirection::UP ? m_ulEfficiency : m_dlEfficiency;
+    const double rate = GetPhyRate(GetSnrDb(client)) * efficiency;
     if (rate <= 0)
     {
         path.uses.emplace_back(m_dead, 1.0);
@@ -275,7 +285,8 @@ FedMoeFlowLteAccess::GetTypeId()
 
 FedMoeFlowLteAccess::FedMoeFlowLteAccess()
     : m_enbPowerDbm(30.0),
-      m_uePowerDbm(10.0),
+      m_uePowerDbm(23.0),
+      m_puschTargetDbm(-80.0),
       m_enbNoiseFigureDb(5.0),
       m_ueNoiseFigureDb(9.0),
       m_dlEfficiency(0.85),
@@ -404,12 +415,15 @@ FedMoeFlowLteAccess::GetPath(uint32_t client, FedMoeFlowDirection direction,
     }
     else
     {
-        // The cell's uplink flows share its blocks; a UE's power goes into
-        // its share, so its SNR per block grows as its share shrinks.
+        // The cell's uplink flows share its blocks. Power control aims at
+        // PuschTarget per block; a UE that cannot reach it (the cell edge)
+        // spreads its largest power over its share, so its SNR per block
+        // grows as its share shrinks.
         const uint32_t sharing = std::max(1u, network.GetActiveFlows(m_ulCell[cell]));
         const uint32_t blocks = std::max(1u, m_resourceBlocks / sharing);
         const double rx = m_ulLoss->CalcRxPower(m_uePowerDbm, m_ues.at(client), m_enbs[cell]);
-        const double snrDb = rx - NoiseDbm(blocks * 180e3, m_enbNoiseFigureDb);
+        const double perBlock = std::min(m_puschTargetDbm, rx - 10.0 * std::log10(blocks));
+        const double snrDb = perBlock - NoiseDbm(180e3, m_enbNoiseFigureDb);
         rate = GetRate(snrDb, blocks, false) / blocks * m_resourceBlocks * m_ulEfficiency;
     }
     if (rate <= 0)

@@ -33,7 +33,7 @@ class MobilityModel;
  * success probability of a 1500-byte frame, ns-3's
  * TableBasedErrorRateModel) at its SNR: the AP's TxPower minus the path
  * loss (and fading) to the station, over the thermal noise of the channel
- * plus the NoiseFigure. Efficiency stands for what the MAC spends besides
+ * plus the NoiseFigure. The efficiencies (per direction) stand for what the MAC spends besides
  * payload (contention, preambles, RTS/CTS, block acks). With Fairness
  * "throughput" every active flow of the cell gets the same rate (802.11
  * DCF, the performance anomaly); with "airtime" the same share of airtime.
@@ -83,7 +83,8 @@ class FedMoeFlowWifiAccess : public FedMoeFlowAccess
     double m_txPowerDbm;                        //!< AP and stations
     double m_noiseFigureDb;                     //!< receivers
     uint16_t m_channelWidth;                    //!< MHz
-    double m_efficiency;                        //!< MAC efficiency
+    double m_dlEfficiency;                      //!< MAC efficiency, AP -> station
+    double m_ulEfficiency;                      //!< MAC efficiency, station -> AP
     Time m_latency;                             //!< one-way, channel access included
     bool m_airtimeFair;                         //!< airtime, not throughput, fairness
     Ptr<MobilityModel> m_ap;                    //!< AP position
@@ -103,9 +104,10 @@ class FedMoeFlowWifiAccess : public FedMoeFlowAccess
  *        server shared by every cell.
  *
  * Downlink SINR: the serving eNB's power over the other eNBs' (all
- * transmitting) plus the UE's noise; uplink SNR: the UE's power on the
- * resource blocks it gets when the cell's uplink flows share them equally,
- * over the eNB's noise on those blocks. SINR -> CQI -> MCS -> transport
+ * transmitting) plus the UE's noise; uplink SNR: per resource block, the
+ * power control's target (PuschTarget) or, where the UE cannot reach it,
+ * its largest power spread over the blocks it gets when the cell's uplink
+ * flows share them equally, over the eNB's noise per block. SINR -> CQI -> MCS -> transport
  * block size through ns-3's LteAmc (its PiroEW2010 spectral efficiency, BER
  * 5e-5), as the eNB's scheduler does from the UE's CQI reports.
  */
@@ -159,7 +161,8 @@ class FedMoeFlowLteAccess : public FedMoeFlowAccess
     double DownlinkSinrDb(uint32_t client) const;
 
     double m_enbPowerDbm;      //!< eNB transmit power
-    double m_uePowerDbm;       //!< UE transmit power
+    double m_uePowerDbm;       //!< UE's largest transmit power
+    double m_puschTargetDbm;   //!< uplink power control's target per resource block
     double m_enbNoiseFigureDb; //!< eNB receiver
     double m_ueNoiseFigureDb;  //!< UE receiver
     double m_dlEfficiency;     //!< downlink efficiency (RLC/PDCP/MAC besides payload)
