@@ -41,6 +41,21 @@ TEST(FedMoeEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
     fs::remove_all(missing);
     const fs::path empty = fs::temp_directory_path() / "fedmoe-empty-data-set";
     fs::create_directories(empty);
+    // Flow calibration files: malformed, an unknown attribute, a bad value.
+    const fs::path calibration = fs::temp_directory_path() / "fedmoe-edge-options-calibration";
+    fs::create_directories(calibration);
+    auto write = [&calibration](const std::string& name, const std::string& text)
+    {
+        std::ofstream(calibration / name) << text;
+        return (calibration / name).string();
+    };
+    const std::string notJson = write("not.json", "{nope");
+    const std::string unknown
+        = write("unknown.json", R"({"attributes": {"ns3::FedMoeFlowWifiAccess::Bogus": 1}})");
+    const std::string badValue = write(
+        "bad.json", R"({"attributes": {"ns3::FedMoeFlowWifiAccess::DownlinkEfficiency": 7}})");
+    const std::string notFlow
+        = write("not-flow.json", R"({"attributes": {"ns3::TcpSocket::SegmentSize": 500}})");
 
     struct Case
     {
@@ -74,6 +89,13 @@ TEST(FedMoeEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
         {"--fidelity=fluid", "--fidelity=fluid is unknown; allowed: packet or flow"},
         {"--fidelity=flow --pcap=true", "--pcap=true needs packets"},
         {"--fidelity=flow --flowmon=true", "--flowmon=true needs packets"},
+        {"--flowCalibration=" + notJson, "applies to --fidelity=flow only"},
+        {"--fidelity=flow --flowCalibration=" + (calibration / "missing.json").string(),
+         "cannot read"},
+        {"--fidelity=flow --flowCalibration=" + notJson, "is not JSON"},
+        {"--fidelity=flow --flowCalibration=" + unknown, "has no attribute \"Bogus\""},
+        {"--fidelity=flow --flowCalibration=" + badValue, "DownlinkEfficiency = 7"},
+        {"--fidelity=flow --flowCalibration=" + notFlow, "not an attribute of a flow-level type"},
         {"--network=p2p --minWork=0", "--minWork=0"},
         {"--network=p2p --observationHalfLife=0", "--observationHalfLife=0"},
         {"--dataset=fashion-mnist --dataDir=" + missing.string(), "no such directory"},
@@ -89,6 +111,44 @@ TEST(FedMoeEdgeOptions, BadOptionsStopBeforeAnythingIsWritten)
         EXPECT_FALSE(fs::exists(outDir)) << "the run wrote " << outDir;
     }
     fs::remove_all(empty);
+    fs::remove_all(calibration);
+}
+
+TEST(FedMoeFlowCalibrate, FitsP2pLinksAndRejectsBadFlags)
+{
+    const fs::path out = fs::temp_directory_path() / "fedmoe-flow-calibrate-test.json";
+    fs::remove(out);
+    for (const std::string& bad :
+         {std::string("--sizes=0 --output=") + out.string(), "--seeds=0 --output=" + out.string(),
+          "--bytes=10 --output=" + out.string(), std::string("--network=p2p"),
+          "--fidelity=flow --output=" + out.string()})
+    {
+        SCOPED_TRACE(bad);
+        const Outcome r = fedmoe_test::RunProgram("fedmoe-flow-calibrate", bad);
+        EXPECT_EQ(r.exitCode, 2) << r.output;
+        EXPECT_NE(r.output.find("fedmoe-flow-calibrate: "), std::string::npos) << r.output;
+        EXPECT_FALSE(fs::exists(out));
+    }
+    // Point-to-point links share nothing and the flow level is exact on them
+    // per client: the fit stays at 1 (within 1 %), and the file it writes is
+    // one --flowCalibration reads.
+    const Outcome r = fedmoe_test::RunProgram(
+        "fedmoe-flow-calibrate", "--network=p2p --sizes=3 --seeds=1 --iterations=1 --bytes=200000 "
+                                 "--mix=raspberry-pi-4=1,laptop=1 --output="
+                                     + out.string());
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    std::ifstream in(out);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = text.find("\"ns3::FedMoeFlowP2pAccess::Efficiency\": ");
+    ASSERT_NE(at, std::string::npos) << text;
+    EXPECT_NEAR(std::stod(text.substr(at + 40)), 1.0, 0.01) << text;
+    const Outcome run = RunExample("--network=p2p --fidelity=flow --rounds=1 --clients=3 "
+                                   "--progress=false --flowCalibration="
+                                   + out.string() + " --outDir="
+                                   + (fs::temp_directory_path() / "fedmoe-cal-run").string());
+    EXPECT_EQ(run.exitCode, 0) << run.output;
+    fs::remove_all(fs::temp_directory_path() / "fedmoe-cal-run");
+    fs::remove(out);
 }
 
 TEST(FedMoeEdgeOptions, SigtermEndsTheRunWithWholeRecordsAndTheStatusInterrupted)

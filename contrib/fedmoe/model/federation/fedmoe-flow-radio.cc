@@ -255,8 +255,14 @@ FedMoeFlowLteAccess::GetTypeId()
               .AddAttribute("EnbTxPower", "eNB transmit power, dBm (LteEnbPhy's default).",
                             DoubleValue(30.0), MakeDoubleAccessor(&L::m_enbPowerDbm),
                             MakeDoubleChecker<double>())
-              .AddAttribute("UeTxPower", "UE transmit power, dBm (LteUePhy's default).",
-                            DoubleValue(10.0), MakeDoubleAccessor(&L::m_uePowerDbm),
+              .AddAttribute("UeMaxTxPower",
+                            "UE's largest transmit power, dBm (LteUePowerControl's Pcmax).",
+                            DoubleValue(23.0), MakeDoubleAccessor(&L::m_uePowerDbm),
+                            MakeDoubleChecker<double>())
+              .AddAttribute("PuschTarget",
+                            "Received power per resource block the UE's uplink power control "
+                            "aims at, dBm (LteUePowerControl's PoNominalPusch, alpha 1).",
+                            DoubleValue(-80.0), MakeDoubleAccessor(&L::m_puschTargetDbm),
                             MakeDoubleChecker<double>())
               .AddAttribute("EnbNoiseFigure", "eNB noise figure, dB.", DoubleValue(5.0),
                             MakeDoubleAccessor(&L::m_enbNoiseFigureDb),
