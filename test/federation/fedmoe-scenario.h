@@ -46,6 +46,7 @@ struct ScenarioOptions
     std::vector<double> rateFactors;      //!< p2p real / announced link rate per client (empty: 1)
     bool oracle = false;                  //!< the server's Oracle attribute
     bool flow = false;                    //!< flow-level network instead of packets
+    uint64_t expertWireBytes = 0;         //!< declared expert size on the wire (0: real)
 };
 
 /// The small model every scenario uses.
@@ -116,6 +117,7 @@ class Scenario
         fed.SetServerAttribute("RoundDeadline", ns3::TimeValue(ns3::Seconds(o.deadlineS)));
         fed.SetRoundAttribute("LocalSteps", ns3::UintegerValue(4));
         fed.SetRoundAttribute("MaxExpertsPerClient", ns3::UintegerValue(2));
+        fed.SetRoundAttribute("ExpertWireBytes", ns3::UintegerValue(o.expertWireBytes));
         fed.SetServerAttribute("Progress", ns3::BooleanValue(false));
         fed.SetServerAttribute("Oracle", ns3::BooleanValue(o.oracle));
         fed.SetServerAttribute("OutputDirectory", ns3::StringValue(o.outDir));

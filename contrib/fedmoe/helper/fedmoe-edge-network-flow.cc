@@ -203,8 +203,8 @@ FedMoeEdgeNetworkHelper::ConnectFlowEstimator(Ptr<FedMoeChannelEstimator> estima
     Ptr<FedMoeFlowAccess> access = m_flow->GetAccess();
     m_flow->TraceConnectWithoutContext(
         "FlowCompleted",
-        Callback<void, uint32_t, uint8_t, uint32_t, double>(
-            [estimator, access](uint32_t client, uint8_t direction, uint32_t, double)
+        Callback<void, uint32_t, uint8_t, uint64_t, double>(
+            [estimator, access](uint32_t client, uint8_t direction, uint64_t, double)
             {
                 const double snr = access->GetSnrDb(client);
                 if (direction == static_cast<uint8_t>(FedMoeFlowDirection::DOWN)

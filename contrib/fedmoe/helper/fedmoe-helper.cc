@@ -234,6 +234,13 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
                                PointerValue(m_roundFactory.Create<FedMoeRoundOptions>()));
     }
     m_server->SetAttribute("ExpectedClients", UintegerValue(clients.GetN()));
+    // Declared (large-model) sizes: the clients declare their UPDATEs as the
+    // server declares its ASSIGNs.
+    PointerValue roundsNow;
+    m_server->GetAttribute("RoundOptions", roundsNow);
+    const FedMoeRoundSettings rounds = roundsNow.Get<FedMoeRoundOptions>()->GetOptions();
+    m_expertWireBytes = rounds.expertWireBytes;
+    m_gateWireBytes = rounds.gateWireBytes;
     m_server->SetExecutor(m_executor);
     UintegerValue port;
     m_server->GetAttribute("Port", port);
@@ -253,6 +260,8 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
         client->SetAttribute("ClientId", UintegerValue(i));
         client->SetAttribute("Remote", AddressValue(serverAddresses[i]));
         client->SetAttribute("Port", port);
+        client->SetAttribute("ExpertWireBytes", UintegerValue(m_expertWireBytes));
+        client->SetAttribute("GateWireBytes", UintegerValue(m_gateWireBytes));
         client->SetAttribute("ComputeModel",
                              PointerValue(m_computeFactory.Create<FedMoeComputeModel>()));
         client->SetExecutor(m_executor);
@@ -300,10 +309,12 @@ FedMoeHelper::ConnectSinks()
         const double sizeCv = m_shardSizeCv;
         const double labelTv = m_shardLabelTv;
         const std::string fidelity = m_fidelity;
+        const uint64_t expertWire = m_expertWireBytes;
+        const uint64_t gateWire = m_gateWireBytes;
         m_server->TraceConnectWithoutContext(
             "RunEnded",
             Callback<void, const std::string&, const Clients&, const std::string&>(
-                [recorder, partition, sizeCv, labelTv, fidelity](
+                [recorder, partition, sizeCv, labelTv, fidelity, expertWire, gateWire](
                     const std::string& summary, const Clients& clients, const std::string& error)
                 {
                     nlohmann::json j = nlohmann::json::parse(summary);
@@ -313,6 +324,10 @@ FedMoeHelper::ConnectSinks()
                     j["shard_size_cv"] = sizeCv;
                     j["shard_label_tv"] = labelTv;
                     j["fidelity"] = fidelity;
+                    // 0: the real sizes; else what each expert (gate) was declared to
+                    // weigh on the wire (bytes_down/up count declared sizes).
+                    j["declared_expert_bytes"] = expertWire;
+                    j["declared_gate_bytes"] = gateWire;
                     recorder->RunEnded(j.dump(), clients, error);
                 }));
     }

@@ -199,6 +199,8 @@ class FedMoeHelper
     double m_shardSizeCv{0};          //!< CV of the shard sizes (summary.json: shard_size_cv)
     double m_shardLabelTv{0};         //!< mean label-mix distance from the set's (shard_label_tv)
     std::string m_fidelity{"packet"}; //!< how the network is simulated (summary.json: fidelity)
+    uint64_t m_expertWireBytes{0};    //!< declared expert size (0: real)
+    uint64_t m_gateWireBytes{0};      //!< declared gate size (0: real)
     Ptr<FedMoeTrainingExecutor> m_executor;              //!< built by Install
     Ptr<FedMoeServerApplication> m_server;               //!< installed
     std::vector<Ptr<FedMoeClientApplication>> m_clients; //!< installed

@@ -93,6 +93,10 @@ FedMoeScenario::Aliases()
         {"minWork", round + "MinWorkFraction", "allowed (0, 1] (1: whole work or none)", ""},
         {"observationHalfLife", round + "ObservationHalfLife", "allowed > 0 s", ""},
         {"planFraction", round + "PlanningFraction", "allowed (0, 1]", ""},
+        {"expertWireBytes", round + "ExpertWireBytes",
+         "0 (the real size) or 1000..1e11 bytes (--fidelity=flow)", ""},
+        {"gateWireBytes", round + "GateWireBytes",
+         "0 (the real size) or 1000..1e11 bytes (--fidelity=flow)", ""},
         {"progress", server + "Progress", "true or false", ""},
         {"oracle", server + "Oracle", "true or false (true: --network=p2p only)", ""},
         {"availability", "ns3::FedMoeClientApplication::UseAvailability", "true or false", ""},
@@ -516,6 +520,22 @@ FedMoeScenario::Validate() const
         if (!(GetNumber(flag) > 0))
         {
             return Refusal(flag, Get(flag));
+        }
+    }
+    // Declared (large-model) sizes: within bounds, and only where the wire
+    // carries declared sizes (the flow level; packets carry real bytes).
+    for (const char* flag : {"expertWireBytes", "gateWireBytes"})
+    {
+        const double bytes = GetNumber(flag);
+        if (bytes != 0 && (bytes < 1000 || bytes > 1e11))
+        {
+            return "--" + std::string(flag) + "=" + Get(flag)
+                   + ": allowed 0 (the real size) or 1000..1e11 bytes";
+        }
+        if (bytes != 0 && fidelity != "flow")
+        {
+            return "--" + std::string(flag) + "=" + Get(flag)
+                   + " needs --fidelity=flow (at packet level the wire carries the real bytes)";
         }
     }
     // The run's safety stop, 70 s + rounds x (deadline + 5 s), must stay well

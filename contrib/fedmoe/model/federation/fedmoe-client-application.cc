@@ -8,6 +8,7 @@
 
 #include "fedmoe-tcp-client-transport.h"
 #include "fedmoe-wall-timer.h"
+#include "fedmoe-wire-size-tag.h"
 
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
@@ -67,6 +68,17 @@ FedMoeClientApplication::GetTypeId()
                             BooleanValue(true),
                             MakeBooleanAccessor(&FedMoeClientApplication::m_giveUpPastDeadline),
                             MakeBooleanChecker())
+              .AddAttribute("ExpertWireBytes",
+                            "Declared size of an expert on the wire, bytes (0: its real size); "
+                            "the server's FedMoeRoundOptions::ExpertWireBytes.",
+                            UintegerValue(0),
+                            MakeUintegerAccessor(&FedMoeClientApplication::m_expertWireBytes),
+                            MakeUintegerChecker<uint64_t>())
+              .AddAttribute("GateWireBytes",
+                            "Declared size of the gate on the wire, bytes (0: its real size).",
+                            UintegerValue(0),
+                            MakeUintegerAccessor(&FedMoeClientApplication::m_gateWireBytes),
+                            MakeUintegerChecker<uint64_t>())
               .AddAttribute("Transport",
                             "How the server is reached (null: FedMoeTcpClientTransport, "
                             "packet level).",
@@ -426,16 +438,26 @@ FedMoeClientApplication::HandleAssign(const FedMoeMessage& message)
         return;
     }
     FedMoeBytes payload;
+    int64_t wireDelta = 0;
     {
         FedMoeWallTimer timer(m_wallSerialisation);
-        payload = FedMoePayload::Encode(FedMoeJobMessages::ToUpdate(result));
+        const FedMoeUpdate update = FedMoeJobMessages::ToUpdate(result);
+        std::vector<uint64_t> sizes;
+        for (const auto& bytes : update.expertParams)
+        {
+            sizes.push_back(bytes.size());
+        }
+        wireDelta = FedMoeWireSizeTag::Delta(update.gate.size(), sizes, m_gateWireBytes,
+                                             m_expertWireBytes);
+        payload = FedMoePayload::Encode(update);
     }
     m_updateEvent = Simulator::Schedule(computeTime, &FedMoeClientApplication::SendUpdate, this,
-                                        round, std::move(payload), computeTime);
+                                        round, std::move(payload), wireDelta, computeTime);
 }
 
 void
-FedMoeClientApplication::SendUpdate(uint32_t round, FedMoeBytes payload, Time computeTime)
+FedMoeClientApplication::SendUpdate(uint32_t round, FedMoeBytes payload, int64_t wireDelta,
+                                    Time computeTime)
 {
     NS_LOG_FUNCTION(this << round << computeTime);
     if (!m_connected)
@@ -447,6 +469,7 @@ FedMoeClientApplication::SendUpdate(uint32_t round, FedMoeBytes payload, Time co
         FedMoeWallTimer timer(m_wallSerialisation);
         packet = FedMoeMessageFramer::Encode(FedMoeMessageType::UPDATE, round, m_clientId, payload);
     }
+    FedMoeWireSizeTag::Declare(packet, packet->GetSize() + wireDelta);
     m_transport->Send(packet);
     ++m_updatesSent;
     m_updateSent(round, m_clientId, payload);

@@ -151,7 +151,7 @@ class FedMoeClientApplication : public Application
     /// A complete ASSIGN.
     void HandleAssign(const FedMoeMessage& message);
     /// Sends the UPDATE once the compute time has passed.
-    void SendUpdate(uint32_t round, FedMoeBytes payload, Time computeTime);
+    void SendUpdate(uint32_t round, FedMoeBytes payload, int64_t wireDelta, Time computeTime);
     /// Traces and counts a rejection.
     void Reject(uint32_t round, FedMoeRejection reason, const std::string& detail);
     /**
@@ -183,6 +183,8 @@ class FedMoeClientApplication : public Application
     uint32_t m_roundsOffline{0};                  //!< rounds offline
     uint32_t m_rejected{0};                       //!< messages rejected
     uint32_t m_reconnects{0};                     //!< reconnections
+    uint64_t m_expertWireBytes{0};                //!< declared expert size (0: real)
+    uint64_t m_gateWireBytes{0};                  //!< declared gate size (0: real)
 
     TracedCallback<uint32_t, uint32_t, const FedMoeBytes&> m_assignReceived; //!< ASSIGN read
     TracedCallback<uint32_t, uint32_t, const FedMoeBytes&> m_updateSent;     //!< UPDATE queued

@@ -6,6 +6,8 @@
 
 #include "fedmoe-flow-network.h"
 
+#include "fedmoe-wire-size-tag.h"
+
 #include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
@@ -352,7 +354,7 @@ FedMoeFlowNetwork::StartHead(uint32_t connection, FedMoeFlowDirection direction)
     Flow& flow = m_flows[id];
     flow.connection = connection;
     flow.direction = direction;
-    flow.bitsLeft = 8.0 * side.queue.front().packet->GetSize();
+    flow.bitsLeft = 8.0 * FedMoeWireSizeTag::Of(side.queue.front().packet);
     flow.started = Simulator::Now().GetSeconds();
     flow.finish = kInfinity;
     flow.path = m_access->GetPath(c.client, direction, *this);
@@ -366,7 +368,7 @@ FedMoeFlowNetwork::StartHead(uint32_t connection, FedMoeFlowDirection direction)
     if (rtt > 0 && std::isfinite(alone) && alone > 0)
     {
         const double target = std::min<double>(m_maxWindow, alone * rtt / 8.0);
-        const double bytes = flow.bitsLeft / 8.0;
+        const double bytes = flow.bitsLeft / 8.0; // declared size, if any
         double window = side.windowBytes;
         double sent = 0;
         uint32_t rounds = 0;

@@ -160,7 +160,7 @@ class FedMoeFlowNetwork : public Object
      * \param bytes payload bytes
      * \param seconds from start (start-up included) to the last byte sent
      */
-    typedef void (*FlowCallback)(uint32_t client, uint8_t direction, uint32_t bytes,
+    typedef void (*FlowCallback)(uint32_t client, uint8_t direction, uint64_t bytes,
                                  double seconds);
 
   protected:
@@ -241,7 +241,7 @@ class FedMoeFlowNetwork : public Object
     EventId m_refreshEvent;                           //!< periodic re-read
     uint64_t m_completed{0};                          //!< flows done
     uint64_t m_solves{0};                             //!< solver calls
-    TracedCallback<uint32_t, uint8_t, uint32_t, double> m_flowCompleted; //!< trace
+    TracedCallback<uint32_t, uint8_t, uint64_t, double> m_flowCompleted; //!< trace
 };
 
 } // namespace ns3

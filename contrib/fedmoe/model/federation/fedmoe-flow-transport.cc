@@ -6,6 +6,8 @@
 
 #include "fedmoe-flow-transport.h"
 
+#include "fedmoe-wire-size-tag.h"
+
 #include "ns3/log.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
@@ -93,7 +95,7 @@ FedMoeFlowServerTransport::Receive(uint32_t link, Ptr<Packet> message, Time tran
     }
     if (!m_bytes.IsNull())
     {
-        m_bytes(link, message->GetSize());
+        m_bytes(link, FedMoeWireSizeTag::Of(message));
     }
     FedMoeMessageFramer& framer = *it->second;
     framer.Append(message);

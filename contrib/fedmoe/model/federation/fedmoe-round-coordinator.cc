@@ -8,6 +8,7 @@
 #include "fedmoe-job-messages.h"
 #include "fedmoe-personalisation.h"
 #include "fedmoe-wall-timer.h"
+#include "fedmoe-wire-size-tag.h"
 #include "fedmoe/scheduling/capacity-estimator.h"
 #include "fedmoe/scheduling/participation-selector.h"
 
@@ -73,6 +74,17 @@ FedMoeRoundSettings::Validate() const
         throw std::invalid_argument("FedMoeRoundSettings: minWorkFraction "
                                     + std::to_string(minWorkFraction)
                                     + " is not allowed: a share in (0, 1] (1: whole work or none)");
+    }
+    for (const auto& [name, bytes] :
+         {std::pair<const char*, uint64_t>{"expertWireBytes", expertWireBytes},
+          {"gateWireBytes", gateWireBytes}})
+    {
+        if (bytes != 0 && (bytes < 1000 || bytes > 100000000000ULL))
+        {
+            throw std::invalid_argument("FedMoeRoundSettings: " + std::string(name) + " "
+                                        + std::to_string(bytes)
+                                        + " (allowed: 0 for the real size, or 1000..1e11 bytes)");
+        }
     }
     if (!(planningFraction > 0 && planningFraction <= 1))
     {
@@ -150,11 +162,13 @@ FedMoeRoundCoordinator::ModelCostOf() const
         perExpert = std::max(0.0, m_model->TrainFlopsPerSample(2) - one);
         shared = std::max(0.0, one - perExpert);
     }
-    cost.sharedParameterBytes = static_cast<double>(m_model->GateBytes());
+    cost.sharedParameterBytes = static_cast<double>(
+        m_settings.gateWireBytes > 0 ? m_settings.gateWireBytes : m_model->GateBytes());
     cost.sharedTrainFlopsPerSample = shared;
     cost.localEpochs = 1.0;
     sched::ExpertCost expert;
-    expert.parameterBytes = static_cast<double>(m_model->ExpertBytes());
+    expert.parameterBytes = static_cast<double>(
+        m_settings.expertWireBytes > 0 ? m_settings.expertWireBytes : m_model->ExpertBytes());
     expert.trainFlopsPerSample = perExpert;
     cost.experts.assign(experts, expert);
     return cost;
@@ -281,9 +295,24 @@ FedMoeRoundCoordinator::Plan(double startS, double deadlineAtS, uint64_t partici
         }
         plan.jobs.push_back(FedMoeJobMessages::MakeJob(client, a, m_shards(client)));
         plan.assigns.push_back(FedMoePayload::Encode(a));
+        std::vector<uint64_t> sizes;
+        for (const auto& bytes : a.expertParams)
+        {
+            sizes.push_back(bytes.size());
+        }
+        plan.wireDelta.push_back(FedMoeWireSizeTag::Delta(
+            a.gate.size(), sizes, m_settings.gateWireBytes, m_settings.expertWireBytes));
+        m_wireDelta[client] = plan.wireDelta.back();
         m_scoreboard.CountAssigned(client);
     }
     return plan;
+}
+
+int64_t
+FedMoeRoundCoordinator::GetWireDelta(uint32_t client) const
+{
+    auto it = m_wireDelta.find(client);
+    return it == m_wireDelta.end() ? 0 : it->second;
 }
 
 bool

@@ -60,6 +60,11 @@ struct FedMoeRoundSettings
     /// Experts a client keeps for personalised inference: its best by fitness
     /// (0: MaxExpertsPerClient, or the model's top-k when that is 0 too).
     uint32_t personalExperts{0};
+    /// Declared size of an expert on the wire, bytes (0: its real size): a
+    /// large model's timing and memory while the small one really trains.
+    uint64_t expertWireBytes{0};
+    /// Declared size of the gate on the wire, bytes (0: its real size).
+    uint64_t gateWireBytes{0};
 
     /**
      * \brief Throw std::invalid_argument naming the first bad value.
@@ -80,6 +85,8 @@ struct FedMoeRoundPlan
     uint32_t leftOut{0};                          //!< participants given no work
     std::vector<fedmoe::learning::TrainJob> jobs; //!< one per assigned client, by id
     std::vector<FedMoeBytes> assigns;             //!< the ASSIGN payload of each job
+    /// per job, declared minus real bytes of its messages (0: nothing declared)
+    std::vector<int64_t> wireDelta;
 };
 
 /**
@@ -183,6 +190,12 @@ class FedMoeRoundCoordinator
      */
     FedMoeRoundPlan Plan(double startS, double deadlineAtS, uint64_t participantSeed,
                          const SeedSource& jobSeed);
+
+    /**
+     * \param client a client
+     * \return declared minus real bytes of its last job's messages (0: nothing declared)
+     */
+    int64_t GetWireDelta(uint32_t client) const;
 
     /** \return whether a round is open */
     bool IsOpen() const;
@@ -316,16 +329,17 @@ class FedMoeRoundCoordinator
     /// Aggregates, leaving out an update the learning core refuses.
     void Aggregate(std::vector<fedmoe::learning::TrainResult>& updates, FedMoeRoundOutcome& out);
 
-    std::shared_ptr<fedmoe::learning::FederatedMoe> m_model;          //!< the learning core
-    FedMoeRoundSettings m_settings;                                   //!< knobs
-    Policy m_policy;                                                  //!< alignment
-    ShardSource m_shards;                                             //!< data
-    ShardSource m_holdouts;                                           //!< held-out splits
-    FedMoeClientScoreboard& m_scoreboard;                             //!< clients
-    uint32_t m_round{0};                                              //!< current round
-    bool m_open{false};                                               //!< a round is open
-    double m_roundStartS{0};                                          //!< of the open round
-    std::map<uint32_t, Pending> m_pending;                            //!< participants with work
+    std::shared_ptr<fedmoe::learning::FederatedMoe> m_model; //!< the learning core
+    FedMoeRoundSettings m_settings;                          //!< knobs
+    Policy m_policy;                                         //!< alignment
+    ShardSource m_shards;                                    //!< data
+    ShardSource m_holdouts;                                  //!< held-out splits
+    FedMoeClientScoreboard& m_scoreboard;                    //!< clients
+    uint32_t m_round{0};                                     //!< current round
+    bool m_open{false};                                      //!< a round is open
+    double m_roundStartS{0};                                 //!< of the open round
+    std::map<uint32_t, Pending> m_pending;                   //!< participants with work
+    std::map<uint32_t, int64_t> m_wireDelta; //!< per client, its last job's declared - real bytes
     std::vector<fedmoe::learning::TrainResult> m_updates;             //!< accepted this round
     std::vector<FedMoeRoundRecord> m_records;                         //!< closed rounds
     std::vector<uint32_t> m_pickedIds;                                //!< open round's participants

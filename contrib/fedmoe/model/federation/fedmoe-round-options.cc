@@ -163,7 +163,22 @@ FedMoeRoundOptions::GetTypeId()
                             DoubleValue(d.observationHalfLifeS),
                             MakeDoubleAccessor(&S::Set<double, &O::observationHalfLifeS>,
                                                &S::Get<double, &O::observationHalfLifeS>),
-                            MakeDoubleChecker<double>(1e-9));
+                            MakeDoubleChecker<double>(1e-9))
+              .AddAttribute("ExpertWireBytes",
+                            "Declared size of an expert on the wire, bytes (0: its real size; "
+                            "else 1000..1e11): transfers and memory of a large model's experts "
+                            "while the small model really trains. Flow level only.",
+                            UintegerValue(d.expertWireBytes),
+                            MakeUintegerAccessor(&S::Set<uint64_t, &O::expertWireBytes>,
+                                                 &S::Get<uint64_t, &O::expertWireBytes>),
+                            MakeUintegerChecker<uint64_t>())
+              .AddAttribute("GateWireBytes",
+                            "Declared size of the gate on the wire, bytes (0: its real size; "
+                            "else 1000..1e11). Flow level only.",
+                            UintegerValue(d.gateWireBytes),
+                            MakeUintegerAccessor(&S::Set<uint64_t, &O::gateWireBytes>,
+                                                 &S::Get<uint64_t, &O::gateWireBytes>),
+                            MakeUintegerChecker<uint64_t>());
     return tid;
 }
 

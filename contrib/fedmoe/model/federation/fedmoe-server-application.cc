@@ -8,6 +8,7 @@
 
 #include "fedmoe-tcp-server-transport.h"
 #include "fedmoe-wall-timer.h"
+#include "fedmoe-wire-size-tag.h"
 
 #include "ns3/boolean.h"
 #include "ns3/log.h"
@@ -443,9 +444,11 @@ FedMoeServerApplication::StartRound()
             packet = FedMoeMessageFramer::Encode(FedMoeMessageType::ASSIGN, plan.round, client,
                                                  payload);
         }
-        m_observer.AssignQueued(client, plan.round, packet->GetSize(),
-                                m_coordinator->PlannedFlops(client));
-        m_roundBytesDown += packet->GetSize();
+        // A declared (large-model) size is what the wire carries and what is counted.
+        const uint64_t wire = packet->GetSize() + plan.wireDelta[i];
+        FedMoeWireSizeTag::Declare(packet, wire);
+        m_observer.AssignQueued(client, plan.round, wire, m_coordinator->PlannedFlops(client));
+        m_roundBytesDown += wire;
         auto link = m_clientLinks.find(client);
         if (link != m_clientLinks.end())
         {

@@ -215,7 +215,7 @@ class FedMoeServerApplication : public Application
 
     void HandleMessage(uint32_t link, const FedMoeMessage& message, Time transfer);
     void HandleRejected(uint32_t link, const FedMoeHeader& header, FedMoeRejection reason);
-    void HandleBytes(uint32_t link, uint32_t bytes);
+    void HandleBytes(uint32_t link, uint64_t bytes);
     void HandleClosed(uint32_t link);
     void HandleHello(uint32_t link, const FedMoeMessage& message);
     void HandleUpdate(uint32_t link, const FedMoeMessage& message, Time transfer);

@@ -60,7 +60,7 @@ FedMoeServerApplication::RoundOpen() const
 }
 
 void
-FedMoeServerApplication::HandleBytes(uint32_t link, uint32_t bytes)
+FedMoeServerApplication::HandleBytes(uint32_t link, uint64_t bytes)
 {
     auto sender = m_links.find(link);
     if (sender != m_links.end())
@@ -170,7 +170,8 @@ FedMoeServerApplication::HandleUpdate(uint32_t link, const FedMoeMessage& messag
     }
     // The bytes travelled whatever becomes of them: what the link and the
     // device took is observed, in time or not.
-    const uint64_t bytes = FedMoeHeader::SERIALIZED_SIZE + message.payload.size();
+    const uint64_t bytes = FedMoeHeader::SERIALIZED_SIZE + message.payload.size()
+                           + (m_coordinator ? m_coordinator->GetWireDelta(client) : 0);
     m_observer.UpdateArrived(client, round, bytes, transfer);
     if (!RoundOpen() || round < m_coordinator->GetRound())
     {

@@ -50,7 +50,7 @@ class FedMoeServerTransport : public Object
     /// The framer rejected a message: link, its header as read, why.
     using RejectedCallback = Callback<void, uint32_t, const FedMoeHeader&, FedMoeRejection>;
     /// Bytes arrived on a link (of any message, complete or not): link, bytes.
-    using BytesCallback = Callback<void, uint32_t, uint32_t>;
+    using BytesCallback = Callback<void, uint32_t, uint64_t>;
     /// A link closed (by the peer, or it broke): link.
     using ClosedCallback = Callback<void, uint32_t>;
     /// Everything sent on a link so far was delivered.
