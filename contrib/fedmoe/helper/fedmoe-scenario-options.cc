@@ -207,10 +207,40 @@ FedMoeScenario::SetDefaults()
     }
 }
 
+namespace
+{
+
+/// Whether text reads whole as a T (ns-3's number attributes abort, rather
+/// than fail, on text they cannot read: "1e3" for an integer, "abc").
+template<typename T>
+bool
+ReadsAs(const std::string& text)
+{
+    std::istringstream in(text);
+    T value{};
+    in >> value;
+    return !in.fail() && in.eof();
+}
+
+} // namespace
+
 std::string
 FedMoeScenario::Set(const std::string& flag, const std::string& value)
 {
     const FedMoeFlagAlias& alias = FindAlias(flag);
+    const std::string type = LookupAttribute(alias.path).checker->GetValueTypeName();
+    const bool readable = type == "ns3::UintegerValue"  ? ReadsAs<uint64_t>(value)
+                          : type == "ns3::IntegerValue" ? ReadsAs<int64_t>(value)
+                          : type == "ns3::DoubleValue"  ? ReadsAs<double>(value)
+                                                        : true;
+    if (!readable)
+    {
+        std::string refusal = Refusal(flag, value);
+        const auto colon = refusal.find(": ");
+        refusal.insert(colon == std::string::npos ? refusal.size() : colon + 2,
+                       type == "ns3::DoubleValue" ? "not a number; " : "not a whole number; ");
+        return refusal;
+    }
     return Config::SetDefaultFailSafe(alias.path, StringValue(value)) ? "" : Refusal(flag, value);
 }
 
