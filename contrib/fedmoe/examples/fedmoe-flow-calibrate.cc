@@ -30,6 +30,7 @@
 #include "ns3/fedmoe-flow-transport.h"
 #include "ns3/fedmoe-payload.h"
 #include "ns3/fedmoe-scenario.h"
+#include "ns3/fedmoe-statistics.h"
 #include "ns3/fedmoe-tcp-client-transport.h"
 #include "ns3/fedmoe-tcp-server-transport.h"
 #include "ns3/inet-socket-address.h"
@@ -267,24 +268,6 @@ RunExchange(FedMoeScenario s, uint32_t clients, uint32_t seed, const std::string
     return r;
 }
 
-double
-Median(std::vector<double> v)
-{
-    v.erase(std::remove_if(v.begin(), v.end(),
-                           [](double x)
-                           {
-                               return !std::isfinite(x);
-                           }),
-            v.end());
-    if (v.empty())
-    {
-        return NAN;
-    }
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 /// Per-client flow / packet ratios of one direction.
 std::vector<double>
 Ratios(const std::vector<double>& flow, const std::vector<double>& packet)
@@ -313,6 +296,7 @@ main(int argc, char** argv)
     uint32_t bytes = 500000;
     uint32_t iterations = 3;
     double gap = 20;
+    bool perClient = false;
     std::string output;
     CommandLine cmd(__FILE__);
     scenario.AddCommandLineValues(cmd);
@@ -322,6 +306,8 @@ main(int argc, char** argv)
     cmd.AddValue("iterations", "Flow-level refits (1..10)", iterations);
     cmd.AddValue("gap", "Seconds from the server's messages to the clients' answers (1..600)", gap);
     cmd.AddValue("output", "Where the calibration goes (JSON)", output);
+    cmd.AddValue("perClient", "Print every client's transfer times (flow / packet) per fit",
+                 perClient);
     cmd.Parse(argc, argv);
     std::vector<uint32_t> counts;
     {
@@ -388,6 +374,8 @@ main(int argc, char** argv)
         {"p2p", {"ns3::FedMoeFlowP2pAccess::Efficiency", ""}},
     };
     const auto [downName, upName] = names.at(scenario.network);
+    // The attributes' upper bounds: LTE's factors may exceed 1.
+    const double most = scenario.network == "lte" ? 2.0 : 1.0;
     auto current = [](const std::string& path)
     {
         const auto cut = path.rfind("::");
@@ -440,7 +428,7 @@ main(int argc, char** argv)
                 flowWall += f.wallS;
                 const ExchangeResult& p = packet[k][seed - 1];
                 kDown.push_back(Makespan(f.warm.down) / Makespan(p.warm.down));
-                if (getenv("FEDMOE_CALIBRATE_DEBUG"))
+                if (perClient)
                 {
                     for (size_t i = 0; i < f.warm.down.size(); ++i)
                     {
@@ -463,16 +451,16 @@ main(int argc, char** argv)
             clientDown.insert(clientDown.end(), kClientDown.begin(), kClientDown.end());
             clientUp.insert(clientUp.end(), kClientUp.begin(), kClientUp.end());
             fit.push_back({{"clients", counts[k]},
-                           {"makespan_ratio_down", Median(kDown)},
-                           {"makespan_ratio_up", Median(kUp)},
-                           {"client_ratio_down", Median(kClientDown)},
-                           {"client_ratio_up", Median(kClientUp)}});
+                           {"makespan_ratio_down", FedMoeMedian(kDown)},
+                           {"makespan_ratio_up", FedMoeMedian(kUp)},
+                           {"client_ratio_down", FedMoeMedian(kClientDown)},
+                           {"client_ratio_up", FedMoeMedian(kClientUp)}});
         }
         std::fprintf(stderr,
                      "  flow level, efficiencies %.3f down / %.3f up: flow / packet makespan, "
                      "median %.3f down, %.3f up (per client: %.3f, %.3f)\n",
-                     down, up, Median(downRatios), Median(upRatios), Median(clientDown),
-                     Median(clientUp));
+                     down, up, FedMoeMedian(downRatios), FedMoeMedian(upRatios),
+                     FedMoeMedian(clientDown), FedMoeMedian(clientUp));
         if (it == iterations)
         {
             break;
@@ -484,13 +472,13 @@ main(int argc, char** argv)
         {
             std::vector<double> all = clientDown;
             all.insert(all.end(), clientUp.begin(), clientUp.end());
-            down = std::clamp(down * Median(all), 1e-3, 1.0);
+            down = std::clamp(down * FedMoeMedian(all), 1e-3, most);
             up = down;
         }
         else
         {
-            down = std::clamp(down * Median(downRatios), 1e-3, 1.0);
-            up = std::clamp(up * Median(upRatios), 1e-3, 1.0);
+            down = std::clamp(down * FedMoeMedian(downRatios), 1e-3, most);
+            up = std::clamp(up * FedMoeMedian(upRatios), 1e-3, most);
         }
     }
     nlohmann::json j;

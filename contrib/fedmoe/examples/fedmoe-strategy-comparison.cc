@@ -21,6 +21,7 @@
 #include "ns3/fedmoe-alignment-policy.h"
 #include "ns3/fedmoe-learning-options.h"
 #include "ns3/fedmoe-scenario.h"
+#include "ns3/fedmoe-statistics.h"
 #include "ns3/system-path.h"
 
 #include <algorithm>
@@ -107,25 +108,6 @@ Split(const std::string& text)
     return items;
 }
 
-/// Median of the finite values (NaN if none).
-double
-Median(std::vector<double> v)
-{
-    v.erase(std::remove_if(v.begin(), v.end(),
-                           [](double x)
-                           {
-                               return !std::isfinite(x);
-                           }),
-            v.end());
-    if (v.empty())
-    {
-        return NAN;
-    }
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 std::string
 Fmt(double v, const char* format = "%.3f")
 {
@@ -155,7 +137,8 @@ Spread(const std::vector<double>& v, const char* format = "%.3f")
         return "-";
     }
     auto [lo, hi] = std::minmax_element(finite.begin(), finite.end());
-    return Fmt(Median(finite), format) + " [" + Fmt(*lo, format) + ", " + Fmt(*hi, format) + "]";
+    return Fmt(FedMoeMedian(finite), format) + " [" + Fmt(*lo, format) + ", " + Fmt(*hi, format)
+           + "]";
 }
 
 RunFigures

@@ -271,14 +271,16 @@ FedMoeFlowLteAccess::GetTypeId()
                             MakeDoubleAccessor(&L::m_ueNoiseFigureDb), MakeDoubleChecker<double>(0))
               .AddAttribute("DownlinkEfficiency",
                             "Share of the downlink transport blocks that carries TCP segments "
-                            "(RLC, PDCP, GTP headers, HARQ retransmissions take the rest), (0, 1].",
-                            DoubleValue(0.85), MakeDoubleAccessor(&L::m_dlEfficiency),
-                            MakeDoubleChecker<double>(1e-3, 1.0))
+                            "(RLC, PDCP, GTP headers, HARQ retransmissions take the rest), (0, 2]: "
+                            "above 1 where ns-3's "
+                            "schedulers do better than the CQI model.",
+                            DoubleValue(1.0), MakeDoubleAccessor(&L::m_dlEfficiency),
+                            MakeDoubleChecker<double>(1e-3, 2.0))
               .AddAttribute(
                   "UplinkEfficiency",
-                  "Share of the uplink transport blocks that carries TCP segments, (0, 1].",
-                  DoubleValue(0.85), MakeDoubleAccessor(&L::m_ulEfficiency),
-                  MakeDoubleChecker<double>(1e-3, 1.0))
+                  "Share of the uplink transport blocks that carries TCP segments, (0, 2].",
+                  DoubleValue(0.67), MakeDoubleAccessor(&L::m_ulEfficiency),
+                  MakeDoubleChecker<double>(1e-3, 2.0))
               .AddAttribute("DownlinkLatency", "One-way radio latency, downlink.",
                             TimeValue(MilliSeconds(3)), MakeTimeAccessor(&L::m_dlLatency),
                             MakeTimeChecker(Time(0)))
@@ -295,8 +297,8 @@ FedMoeFlowLteAccess::FedMoeFlowLteAccess()
       m_puschTargetDbm(-80.0),
       m_enbNoiseFigureDb(5.0),
       m_ueNoiseFigureDb(9.0),
-      m_dlEfficiency(0.85),
-      m_ulEfficiency(0.85),
+      m_dlEfficiency(1.0),
+      m_ulEfficiency(0.67),
       m_dlLatency(MilliSeconds(3)),
       m_ulLatency(MilliSeconds(10))
 {
