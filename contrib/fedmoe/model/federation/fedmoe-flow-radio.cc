@@ -274,11 +274,12 @@ FedMoeFlowLteAccess::GetTypeId()
                             "(RLC, PDCP, GTP headers, HARQ retransmissions take the rest), (0, 2]: "
                             "above 1 where ns-3's "
                             "schedulers do better than the CQI model.",
-                            DoubleValue(1.0), MakeDoubleAccessor(&L::m_dlEfficiency),
+                            DoubleValue(1.11), MakeDoubleAccessor(&L::m_dlEfficiency),
                             MakeDoubleChecker<double>(1e-3, 2.0))
               .AddAttribute(
                   "UplinkEfficiency",
-                  "Share of the uplink transport blocks that carries TCP segments, (0, 2].",
+                  "Share of the uplink transport blocks that carries TCP segments, (0, 2]. "
+                  "Default: fitted as DownlinkEfficiency.",
                   DoubleValue(0.67), MakeDoubleAccessor(&L::m_ulEfficiency),
                   MakeDoubleChecker<double>(1e-3, 2.0))
               .AddAttribute("DownlinkLatency", "One-way radio latency, downlink.",
@@ -297,7 +298,7 @@ FedMoeFlowLteAccess::FedMoeFlowLteAccess()
       m_puschTargetDbm(-80.0),
       m_enbNoiseFigureDb(5.0),
       m_ueNoiseFigureDb(9.0),
-      m_dlEfficiency(1.0),
+      m_dlEfficiency(1.11),
       m_ulEfficiency(0.67),
       m_dlLatency(MilliSeconds(3)),
       m_ulLatency(MilliSeconds(10))
