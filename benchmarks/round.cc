@@ -59,7 +59,8 @@ main(int argc, char** argv)
     std::string fidelities = "packet,flow";
     uint32_t rounds = 2;
     std::string outDir = "results/bench-round";
-    FedMoeScenario::SetDefaults(); // fedmoe-edge's
+    FedMoeScenario::KeepBuffersInProcess(); // as fedmoe-edge
+    FedMoeScenario::SetDefaults();          // fedmoe-edge's
     CommandLine cmd(__FILE__);
     cmd.AddValue("configs", "Comma-separated NETWORK:CLIENTS[:mobile] (NETWORK: wifi, lte or p2p)",
                  configs);

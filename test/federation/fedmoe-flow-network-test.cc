@@ -486,3 +486,74 @@ TEST(FedMoeFlowNetwork, DeclaredExpertSizesAreWhatTheWireCarriesAndCounts)
     EXPECT_EQ(summary.at("fidelity").get<std::string>(), "flow");
     fs::remove_all(root);
 }
+
+TEST(FedMoeFlowNetwork, TimingOnlyRunsTakeTheRealRunsTimeAndSayTheyTrainedNothing)
+{
+    const fs::path root = fs::temp_directory_path() / "fedmoe-timing-only-test";
+    fs::remove_all(root);
+    uint64_t trained = 0;
+    auto run = [&](const std::string& name, bool timingOnly)
+    {
+        fedmoe_test::ScenarioOptions o;
+        o.rounds = 3;
+        o.flow = true;
+        o.policy = "random"; // the same draws whatever the training says
+        o.timingOnly = timingOnly;
+        o.outDir = (root / name).string();
+        fedmoe_test::Scenario s(o);
+        s.Run();
+        trained = s.fed.GetExecutor()->GetSubmittedCount();
+        return s.fed.GetServer()->GetRoundsCompleted();
+    };
+    ASSERT_EQ(run("real", false), 3u);
+    ASSERT_GT(trained, 0u);
+    ASSERT_EQ(run("timing", true), 3u);
+    EXPECT_EQ(trained, 0u) << "a timing-only run trained jobs";
+    // The compute model takes the same FLOPs (from the layer shapes and the
+    // steps) and the messages have the same sizes: the same round times.
+    auto column = [](const fs::path& dir, const std::string& name)
+    {
+        std::istringstream in(Slurp(dir / "rounds.csv"));
+        std::string line;
+        std::getline(in, line);
+        std::vector<std::string> names;
+        std::stringstream h(line);
+        for (std::string cell; std::getline(h, cell, ',');)
+        {
+            names.push_back(cell);
+        }
+        const size_t k = std::find(names.begin(), names.end(), name) - names.begin();
+        std::vector<std::string> values;
+        while (std::getline(in, line))
+        {
+            std::stringstream row(line);
+            std::string cell;
+            for (size_t j = 0; std::getline(row, cell, ','); ++j)
+            {
+                if (j == k)
+                {
+                    values.push_back(cell);
+                }
+            }
+        }
+        return values;
+    };
+    const auto real = column(root / "real", "sim_time_s");
+    const auto timing = column(root / "timing", "sim_time_s");
+    ASSERT_EQ(real.size(), timing.size());
+    for (size_t r = 0; r < real.size(); ++r)
+    {
+        EXPECT_NEAR(std::stod(timing[r]), std::stod(real[r]), 1e-6) << "round " << r + 1;
+    }
+    EXPECT_EQ(column(root / "real", "bytes_down"), column(root / "timing", "bytes_down"));
+    // Marked: no accuracy, and the summary says so.
+    for (const auto& accuracy : column(root / "timing", "test_accuracy"))
+    {
+        EXPECT_EQ(accuracy, "nan");
+    }
+    const auto summary = nlohmann::json::parse(Slurp(root / "timing" / "summary.json"));
+    EXPECT_TRUE(summary.at("timing_only").get<bool>());
+    EXPECT_FALSE(
+        nlohmann::json::parse(Slurp(root / "real" / "summary.json")).at("timing_only").get<bool>());
+    fs::remove_all(root);
+}

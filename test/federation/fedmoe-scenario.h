@@ -47,6 +47,7 @@ struct ScenarioOptions
     bool oracle = false;                  //!< the server's Oracle attribute
     bool flow = false;                    //!< flow-level network instead of packets
     uint64_t expertWireBytes = 0;         //!< declared expert size on the wire (0: real)
+    bool timingOnly = false;              //!< train, aggregate and evaluate nothing
 };
 
 /// The small model every scenario uses.
@@ -118,6 +119,7 @@ class Scenario
         fed.SetRoundAttribute("LocalSteps", ns3::UintegerValue(4));
         fed.SetRoundAttribute("MaxExpertsPerClient", ns3::UintegerValue(2));
         fed.SetRoundAttribute("ExpertWireBytes", ns3::UintegerValue(o.expertWireBytes));
+        fed.SetRoundAttribute("TimingOnly", ns3::BooleanValue(o.timingOnly));
         fed.SetServerAttribute("Progress", ns3::BooleanValue(false));
         fed.SetServerAttribute("Oracle", ns3::BooleanValue(o.oracle));
         fed.SetServerAttribute("OutputDirectory", ns3::StringValue(o.outDir));

@@ -37,6 +37,7 @@ main(int argc, char** argv)
     // This scenario's defaults (15 rounds, a 20 s deadline, Fashion-MNIST with
     // 2 classes per client, ...), set as the attributes' defaults before
     // parsing, so --PrintHelp, --PrintAttributes and the run agree.
+    FedMoeScenario::KeepBuffersInProcess();
     FedMoeScenario::SetDefaults();
     FedMoeScenario scenario; // the network: 20 devices on Wi-Fi 6 unless --network says
 

@@ -241,6 +241,8 @@ FedMoeHelper::Install(Ptr<Node> server, NodeContainer clients,
     const FedMoeRoundSettings rounds = roundsNow.Get<FedMoeRoundOptions>()->GetOptions();
     m_expertWireBytes = rounds.expertWireBytes;
     m_gateWireBytes = rounds.gateWireBytes;
+    m_timingOnly = rounds.timingOnly;
+    m_executor->SetAttribute("TimingOnly", BooleanValue(m_timingOnly));
     m_server->SetExecutor(m_executor);
     UintegerValue port;
     m_server->GetAttribute("Port", port);
@@ -311,10 +313,11 @@ FedMoeHelper::ConnectSinks()
         const std::string fidelity = m_fidelity;
         const uint64_t expertWire = m_expertWireBytes;
         const uint64_t gateWire = m_gateWireBytes;
+        const bool timingOnly = m_timingOnly;
         m_server->TraceConnectWithoutContext(
             "RunEnded",
             Callback<void, const std::string&, const Clients&, const std::string&>(
-                [recorder, partition, sizeCv, labelTv, fidelity, expertWire, gateWire](
+                [recorder, partition, sizeCv, labelTv, fidelity, expertWire, gateWire, timingOnly](
                     const std::string& summary, const Clients& clients, const std::string& error)
                 {
                     nlohmann::json j = nlohmann::json::parse(summary);
@@ -328,6 +331,8 @@ FedMoeHelper::ConnectSinks()
                     // weigh on the wire (bytes_down/up count declared sizes).
                     j["declared_expert_bytes"] = expertWire;
                     j["declared_gate_bytes"] = gateWire;
+                    // Nothing was trained: the accuracies are not results.
+                    j["timing_only"] = timingOnly;
                     recorder->RunEnded(j.dump(), clients, error);
                 }));
     }

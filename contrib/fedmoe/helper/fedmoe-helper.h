@@ -201,6 +201,7 @@ class FedMoeHelper
     std::string m_fidelity{"packet"}; //!< how the network is simulated (summary.json: fidelity)
     uint64_t m_expertWireBytes{0};    //!< declared expert size (0: real)
     uint64_t m_gateWireBytes{0};      //!< declared gate size (0: real)
+    bool m_timingOnly{false};         //!< train nothing (summary.json: timing_only)
     Ptr<FedMoeTrainingExecutor> m_executor;              //!< built by Install
     Ptr<FedMoeServerApplication> m_server;               //!< installed
     std::vector<Ptr<FedMoeClientApplication>> m_clients; //!< installed

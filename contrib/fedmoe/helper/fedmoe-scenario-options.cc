@@ -95,6 +95,8 @@ FedMoeScenario::Aliases()
         {"planFraction", round + "PlanningFraction", "allowed (0, 1]", ""},
         {"expertWireBytes", round + "ExpertWireBytes",
          "0 (the real size) or 1000..1e11 bytes (--fidelity=flow)", ""},
+        {"timingOnly", round + "TimingOnly",
+         "true or false (true: nothing trained, aggregated or evaluated)", ""},
         {"gateWireBytes", round + "GateWireBytes",
          "0 (the real size) or 1000..1e11 bytes (--fidelity=flow)", ""},
         {"progress", server + "Progress", "true or false", ""},
@@ -274,7 +276,7 @@ void
 FedMoeScenario::AddCommandLineValues(CommandLine& cmd)
 {
     cmd.AddValue("policy", "Alignment policy: " + OneOf(FedMoeAlignmentPolicy::Names()), policy);
-    cmd.AddValue("clients", "Edge devices (1..1000)", clients);
+    cmd.AddValue("clients", "Edge devices (1..1000; 1..10000 with --fidelity=flow)", clients);
     cmd.AddValue("seed",
                  "ns-3 RNG seed, also the model's and the partition's (>= 1; --RngRun "
                  "selects the run)",
@@ -366,9 +368,11 @@ FedMoeScenario::Validate() const
     {
         return ("--policy=" + policy + " is unknown; allowed: " + OneOf(policies));
     }
-    if (clients < 1 || clients > 1000)
+    const uint32_t most = fidelity == "flow" ? 10000 : 1000;
+    if (clients < 1 || clients > most)
     {
-        return ("--clients=" + std::to_string(clients) + ": allowed 1..1000");
+        return ("--clients=" + std::to_string(clients) + ": allowed 1.." + std::to_string(most)
+                + (fidelity == "flow" ? "" : " (1..10000 with --fidelity=flow)"));
     }
     // SetSeed puts the seed in all six components of RngStream's state; the
     // last three must be below its second modulus m2 = 4294944443. CommandLine

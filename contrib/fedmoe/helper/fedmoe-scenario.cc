@@ -31,6 +31,7 @@
 #include "ns3/system-path.h"
 #include "ns3/uinteger.h"
 
+#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -146,6 +147,15 @@ FedMoeScenario::ApplyFlowCalibration() const
         throw std::invalid_argument("--flowCalibration: " + error);
     }
     FedMoeApplyFlowFactors(factors);
+}
+
+void
+FedMoeScenario::KeepBuffersInProcess()
+{
+#ifdef M_MMAP_THRESHOLD
+    mallopt(M_MMAP_THRESHOLD, 64 << 20); // buffers up to 64 MiB from the heap
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);  // and the heap's top kept up to 1 GiB
+#endif
 }
 
 void

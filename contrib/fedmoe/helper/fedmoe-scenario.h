@@ -179,6 +179,15 @@ class FedMoeScenario
     static void ApplyTcpDefaults();
 
     /**
+     * \brief Keeps the C library from handing every message buffer back to
+     *        the kernel: a round allocates and frees thousands of buffers of
+     *        a few hundred kB (over glibc's 128 kB mmap threshold), and each
+     *        fresh mapping costs page faults and zeroing (30 % of a 2,000-client
+     *        flow-level round). Call once, at the start of a program.
+     */
+    static void KeepBuffersInProcess();
+
+    /**
      * \param name a --mobility value: static, random-walk or gauss-markov
      * \return the ns-3 mobility model's TypeId name ("" if the name is unknown)
      */

@@ -7,7 +7,7 @@
 
 #include "ns3/log.h"
 
-#include <boost/crc.hpp>
+#include <zlib.h>
 
 namespace ns3
 {
@@ -80,9 +80,10 @@ FedMoeHeader::FedMoeHeader(FedMoeMessageType type, uint32_t round, uint32_t clie
 uint32_t
 FedMoeHeader::Checksum(const uint8_t* data, size_t size)
 {
-    boost::crc_32_type crc;
-    crc.process_bytes(data, size);
-    return crc.checksum();
+    // zlib's CRC-32 is the same checksum as boost::crc_32_type (IEEE 802.3),
+    // several times faster on the megabytes a round frames.
+    uLong crc = crc32_z(0L, Z_NULL, 0);
+    return static_cast<uint32_t>(crc32_z(crc, data, size));
 }
 
 FedMoeRejection

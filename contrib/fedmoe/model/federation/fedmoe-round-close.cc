@@ -91,7 +91,10 @@ FedMoeRoundCoordinator::Close(double nowS, uint64_t bytesDown, uint64_t bytesUp,
               {
                   return a.client < b.client;
               });
-    Aggregate(m_updates, out);
+    if (!m_settings.timingOnly)
+    {
+        Aggregate(m_updates, out);
+    }
     std::set<uint32_t> used;
     for (const auto& u : m_updates)
     {
@@ -168,7 +171,8 @@ FedMoeRoundCoordinator::Close(double nowS, uint64_t bytesDown, uint64_t bytesUp,
     record.bytesUp = bytesUp;
     record.expertLoadCv = sched::ExpertUsageTracker::Stats(m_scoreboard.GetUsage().LastRoundLoads())
                               .coefficientOfVariation;
-    if (m_round % m_settings.evaluationInterval == 0 || m_round >= m_settings.rounds)
+    if (!m_settings.timingOnly
+        && (m_round % m_settings.evaluationInterval == 0 || m_round >= m_settings.rounds))
     {
         learning::Evaluation ev;
         {

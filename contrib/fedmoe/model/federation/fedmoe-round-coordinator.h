@@ -65,6 +65,9 @@ struct FedMoeRoundSettings
     uint64_t expertWireBytes{0};
     /// Declared size of the gate on the wire, bytes (0: its real size).
     uint64_t gateWireBytes{0};
+    /// Nothing is trained, aggregated or evaluated (the executor's TimingOnly
+    /// answers): rounds are timed by the network and the compute model only.
+    bool timingOnly{false};
 
     /**
      * \brief Throw std::invalid_argument naming the first bad value.

@@ -178,7 +178,15 @@ FedMoeRoundOptions::GetTypeId()
                             UintegerValue(d.gateWireBytes),
                             MakeUintegerAccessor(&S::Set<uint64_t, &O::gateWireBytes>,
                                                  &S::Get<uint64_t, &O::gateWireBytes>),
-                            MakeUintegerChecker<uint64_t>());
+                            MakeUintegerChecker<uint64_t>())
+              .AddAttribute(
+                  "TimingOnly",
+                  "Train, aggregate and evaluate nothing: rounds are timed by the "
+                  "network and the compute model alone (test_accuracy is empty; "
+                  "summary.json says timing_only).",
+                  BooleanValue(d.timingOnly),
+                  MakeBooleanAccessor(&S::Set<bool, &O::timingOnly>, &S::Get<bool, &O::timingOnly>),
+                  MakeBooleanChecker());
     return tid;
 }
 

@@ -8,6 +8,7 @@
 
 #include "fedmoe-job-messages.h"
 
+#include "ns3/boolean.h"
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 
@@ -46,6 +47,13 @@ FedMoeTrainingExecutor::GetTypeId()
                   "Threads", "Worker threads that train a round's jobs (0: the machine's cores).",
                   UintegerValue(0), MakeUintegerAccessor(&FedMoeTrainingExecutor::m_threads),
                   MakeUintegerChecker<uint32_t>())
+              .AddAttribute("TimingOnly",
+                            "Train nothing: every job's result is FederatedMoe::Untrained (the "
+                            "parameters it was sent, the samples and FLOPs it would take), for "
+                            "scale studies of the scheduler and the network.",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&FedMoeTrainingExecutor::m_timingOnly),
+                            MakeBooleanChecker())
               .AddTraceSource("Trained",
                               "A batch of jobs was trained: round, jobs, wall-clock seconds.",
                               MakeTraceSourceAccessor(&FedMoeTrainingExecutor::m_trained),
@@ -134,7 +142,7 @@ FedMoeTrainingExecutor::Submit(uint32_t round, const std::vector<learning::Train
                                     + std::to_string(assigns.size()) + " ASSIGN payloads for "
                                     + std::to_string(jobs.size()) + " jobs");
     }
-    if (jobs.empty())
+    if (jobs.empty() || m_timingOnly)
     {
         return;
     }
@@ -157,6 +165,10 @@ FedMoeTrainingExecutor::Take(uint32_t round, uint32_t client, const FedMoeBytes&
                              const FedMoeAssign& assign, const std::vector<int64_t>& shard)
 {
     NS_LOG_FUNCTION(this << round << client);
+    if (m_timingOnly)
+    {
+        return Model().Untrained(FedMoeJobMessages::MakeJob(client, assign, shard));
+    }
     auto it = m_results.find({round, client});
     if (it != m_results.end())
     {

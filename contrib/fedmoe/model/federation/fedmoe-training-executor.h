@@ -155,8 +155,9 @@ class FedMoeTrainingExecutor : public Object
     /// Fails clearly when no model is set.
     const fedmoe::learning::FederatedMoe& Model() const;
 
-    std::shared_ptr<fedmoe::learning::FederatedMoe> m_model;  //!< the learning core
-    uint32_t m_threads;                                       //!< TrainAll threads
+    std::shared_ptr<fedmoe::learning::FederatedMoe> m_model; //!< the learning core
+    uint32_t m_threads;                                      //!< TrainAll threads
+    bool m_timingOnly{false}; //!< answer with FederatedMoe::Untrained, train nothing
     std::map<uint32_t, std::vector<int64_t>> m_shards;        //!< per client
     std::map<uint32_t, std::vector<int64_t>> m_holdouts;      //!< per client
     std::map<std::pair<uint32_t, uint32_t>, Entry> m_results; //!< (round, client)

@@ -334,6 +334,42 @@ FederatedMoe::Train(const TrainJob& job) const
     return result;
 }
 
+TrainResult
+FederatedMoe::Untrained(const TrainJob& job) const
+{
+    TrainResult result;
+    result.client = job.client;
+    result.experts = job.experts;
+    const Impl& d = *m_impl;
+    if (job.experts.empty() || job.expertParams.size() != job.experts.size() || job.shard.empty())
+    {
+        result.error = "client " + std::to_string(job.client)
+                       + ": a job needs experts, one parameter block each and a shard";
+        return result;
+    }
+    result.gate = job.gate;
+    result.expertParams = job.expertParams;
+    result.samples = uint64_t(job.steps) * uint64_t(d.m_train.batchSize);
+    result.meanLoss = std::log(static_cast<double>(d.m_shape.classes));
+    const auto assigned = static_cast<uint32_t>(job.experts.size());
+    result.flops = TrainFlopsPerSample(assigned) * static_cast<double>(result.samples);
+    const uint64_t k = std::min<uint64_t>(assigned, uint64_t(d.m_shape.topK));
+    result.routedSamples.assign(d.m_shape.experts, 0);
+    result.routingShare.assign(d.m_shape.experts, 0.0);
+    for (uint32_t e : job.experts)
+    {
+        if (e >= uint32_t(d.m_shape.experts))
+        {
+            result.error = "client " + std::to_string(job.client) + ": expert id "
+                           + std::to_string(e) + " outside the model";
+            return result;
+        }
+        result.routedSamples[e] = result.samples * k / assigned;
+        result.routingShare[e] = 1.0 / assigned;
+    }
+    return result;
+}
+
 std::vector<TrainResult>
 FederatedMoe::TrainAll(const std::vector<TrainJob>& jobs, uint32_t threads) const
 {

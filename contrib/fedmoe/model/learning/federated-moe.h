@@ -172,6 +172,15 @@ class FederatedMoe
     TrainResult Train(const TrainJob& job) const;
 
     /**
+     * \brief What a job would return without training it (timing-only runs):
+     *        the parameters it was given, the samples and FLOPs its steps
+     *        would take (steps x batch), the routing spread evenly over the assigned experts (top-k
+     *        of them per sample), the loss of a uniform guess (ln classes).
+     * \return the result (error set for a bad job, as Train)
+     */
+    TrainResult Untrained(const TrainJob& job) const;
+
+    /**
      * \brief Trains many jobs over \p threads worker threads, one intra-op
      *        thread each. Results are in job order and equal Train(job) alone.
      * \param threads 0: the machine's cores
