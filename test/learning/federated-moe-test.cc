@@ -278,3 +278,59 @@ TEST(FederatedMoe, RestrictedSoftmaxChangesOnlyWhatTheShardLacks)
     job.shard = all;
     EXPECT_EQ(plain.Train(job).expertParams, restricted.Train(job).expertParams);
 }
+
+TEST(FederatedMoe, AccuracyOnEqualsEvaluateOnJobByJob)
+{
+    FederatedMoe moe(SmallModel(), Sgd());
+    auto result = moe.Train(Job(moe, 0, {0, 1}, 0, 800, 60, 1));
+    ASSERT_EQ(result.error, "");
+    moe.Aggregate({result}, AggregationOptions{});
+    std::vector<std::vector<int64_t>> indices;
+    std::vector<std::vector<uint32_t>> experts;
+    const std::vector<std::vector<uint32_t>> sets{{0, 1}, {2, 3}, {1, 0}, {}, {3}, {0, 1}};
+    for (size_t j = 0; j < sets.size(); ++j)
+    {
+        std::vector<int64_t> rows;
+        for (int64_t i = 0; i < int64_t(7 + 13 * j); ++i)
+        {
+            rows.push_back((i * 37 + 11 * int64_t(j)) % 800);
+        }
+        indices.push_back(rows);
+        experts.push_back(sets[j]);
+    }
+    indices.push_back({}); // no samples: NaN
+    experts.push_back({2});
+    const std::vector<double> together = moe.AccuracyOn(indices, experts);
+    ASSERT_EQ(together.size(), indices.size());
+    for (size_t j = 0; j + 1 < indices.size(); ++j)
+    {
+        EXPECT_DOUBLE_EQ(together[j], moe.EvaluateOn(indices[j], experts[j]).accuracy)
+            << "job " << j;
+    }
+    EXPECT_TRUE(std::isnan(together.back()));
+    EXPECT_THROW(moe.AccuracyOn({{0}}, {}), std::invalid_argument);
+    EXPECT_THROW(moe.AccuracyOn({{100000}}, {{0}}), std::invalid_argument);
+    EXPECT_THROW(moe.AccuracyOn({{0}}, {{9}}), std::invalid_argument);
+}
+
+TEST(FederatedMoe, UntrainedResultsEchoTheJobWithTheWorkItWouldTake)
+{
+    FederatedMoe moe(SmallModel(), Sgd());
+    const TrainJob job = Job(moe, 3, {1, 2, 3}, 0, 800, 25, 4);
+    const TrainResult r = moe.Untrained(job);
+    ASSERT_EQ(r.error, "");
+    EXPECT_EQ(r.client, 3u);
+    EXPECT_EQ(r.gate, job.gate);
+    EXPECT_EQ(r.expertParams, job.expertParams);
+    EXPECT_EQ(r.samples, 25u * 16u);
+    EXPECT_DOUBLE_EQ(r.flops, 400.0 * moe.TrainFlopsPerSample(3));
+    // Top-2 of 3 assigned: each sample reaches 2 of them, 400 x 2 / 3 each.
+    EXPECT_EQ(r.routedSamples, (std::vector<uint64_t>{0, 266, 266, 266}));
+    EXPECT_NEAR(r.meanLoss, std::log(4.0), 1e-12);
+    // The same work as really training it (what the compute model is given).
+    EXPECT_DOUBLE_EQ(moe.Train(job).flops, r.flops);
+    TrainJob bad = job;
+    bad.experts = {7};
+    bad.expertParams = {job.expertParams[0]};
+    EXPECT_NE(moe.Untrained(bad).error, "");
+}

@@ -46,8 +46,9 @@ FedMoePersonalAccuracy(const fedmoe::learning::FederatedMoe& model,
     const uint32_t n = board.IsStarted()            ? board.NumClients()
                        : board.AnnouncedCount() > 0 ? board.MaxAnnouncedId() + 1
                                                     : 0;
-    double sum = 0;
-    uint32_t clients = 0;
+    // All clients at once: those who keep the same experts share passes.
+    std::vector<std::vector<int64_t>> indices;
+    std::vector<std::vector<uint32_t>> experts;
     for (uint32_t client = 0; client < n; ++client)
     {
         const std::vector<int64_t>& heldOut = holdouts(client);
@@ -55,11 +56,15 @@ FedMoePersonalAccuracy(const fedmoe::learning::FederatedMoe& model,
         {
             continue;
         }
-        sum += model.EvaluateOn(heldOut, FedMoeBestExperts(board, client, count, model.Experts()))
-                   .accuracy;
-        ++clients;
+        indices.push_back(heldOut);
+        experts.push_back(FedMoeBestExperts(board, client, count, model.Experts()));
     }
-    return clients > 0 ? sum / clients : std::numeric_limits<double>::quiet_NaN();
+    double sum = 0;
+    for (double accuracy : model.AccuracyOn(indices, experts))
+    {
+        sum += accuracy;
+    }
+    return indices.empty() ? std::numeric_limits<double>::quiet_NaN() : sum / indices.size();
 }
 
 } // namespace ns3

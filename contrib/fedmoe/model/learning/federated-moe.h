@@ -214,6 +214,19 @@ class FederatedMoe
     Evaluation EvaluateOn(const std::vector<int64_t>& indices,
                           const std::vector<uint32_t>& experts) const;
 
+    /**
+     * \brief Top-1 accuracy of many personalised evaluations at once: job j
+     *        is EvaluateOn(indices[j], experts[j]).accuracy, but the jobs that
+     *        restrict routing to the same experts go through the network
+     *        together (a round's thousand clients in a few dozen passes).
+     * \param indices per job, training-set indices
+     * \param experts per job, expert ids (empty: all)
+     * \return per job, the accuracy (NaN for a job without samples)
+     * \throws std::invalid_argument for sizes that differ, an index or expert id out of range
+     */
+    std::vector<double> AccuracyOn(const std::vector<std::vector<int64_t>>& indices,
+                                   const std::vector<std::vector<uint32_t>>& experts) const;
+
   private:
     class Impl;
     std::unique_ptr<Impl> m_impl; //!< LibTorch state
