@@ -319,6 +319,60 @@ Slurp(const fs::path& file)
     return s.str();
 }
 
+/// A column of rounds.csv, as text.
+std::vector<std::string>
+Column(const fs::path& dir, const std::string& name)
+{
+    std::istringstream in(Slurp(dir / "rounds.csv"));
+    std::string line;
+    std::getline(in, line);
+    std::vector<std::string> names;
+    std::stringstream h(line);
+    for (std::string cell; std::getline(h, cell, ',');)
+    {
+        names.push_back(cell);
+    }
+    const size_t k = std::find(names.begin(), names.end(), name) - names.begin();
+    std::vector<std::string> values;
+    while (std::getline(in, line))
+    {
+        std::stringstream row(line);
+        std::string cell;
+        for (size_t j = 0; std::getline(row, cell, ','); ++j)
+        {
+            if (j == k)
+            {
+                values.push_back(cell);
+            }
+        }
+    }
+    return values;
+}
+
+/// A numeric column of rounds.csv.
+std::vector<double>
+Numbers(const fs::path& dir, const std::string& name)
+{
+    std::vector<double> values;
+    for (const auto& cell : Column(dir, name))
+    {
+        values.push_back(std::stod(cell));
+    }
+    return values;
+}
+
+/// The sum of a numeric column of rounds.csv.
+double
+Sum(const fs::path& dir, const std::string& name)
+{
+    double total = 0;
+    for (double v : Numbers(dir, name))
+    {
+        total += v;
+    }
+    return total;
+}
+
 /// rounds.csv without its wall_time_s column (the one figure a rerun changes).
 std::string
 RoundsWithoutWallTime(const fs::path& dir)
@@ -372,39 +426,11 @@ TEST(FedMoeFlowNetwork, FederatedRunsMatchThePacketLevelAndRepeatThemselves)
               Slurp(root / "flow-again" / "participants.csv"));
     // The real bytes travel at both levels: load-balanced assigns the same
     // experts, so every ASSIGN and UPDATE has the same size.
-    auto column = [](const fs::path& dir, const std::string& name)
-    {
-        std::istringstream in(Slurp(dir / "rounds.csv"));
-        std::string header;
-        std::getline(in, header);
-        std::vector<std::string> names;
-        std::stringstream h(header);
-        std::string cell;
-        while (std::getline(h, cell, ','))
-        {
-            names.push_back(cell);
-        }
-        const size_t k = std::find(names.begin(), names.end(), name) - names.begin();
-        std::vector<double> values;
-        std::string line;
-        while (std::getline(in, line))
-        {
-            std::stringstream row(line);
-            for (size_t j = 0; std::getline(row, cell, ','); ++j)
-            {
-                if (j == k)
-                {
-                    values.push_back(std::stod(cell));
-                }
-            }
-        }
-        return values;
-    };
-    EXPECT_EQ(column(root / "packet", "bytes_down"), column(root / "flow", "bytes_down"));
-    EXPECT_EQ(column(root / "packet", "bytes_up"), column(root / "flow", "bytes_up"));
+    EXPECT_EQ(Numbers(root / "packet", "bytes_down"), Numbers(root / "flow", "bytes_down"));
+    EXPECT_EQ(Numbers(root / "packet", "bytes_up"), Numbers(root / "flow", "bytes_up"));
     // Round times within 10 % of the packet level's.
-    const auto packet = column(root / "packet", "sim_time_s");
-    const auto flow = column(root / "flow", "sim_time_s");
+    const auto packet = Numbers(root / "packet", "sim_time_s");
+    const auto flow = Numbers(root / "flow", "sim_time_s");
     ASSERT_EQ(packet.size(), flow.size());
     for (size_t r = 1; r < packet.size(); ++r)
     {
@@ -436,33 +462,6 @@ TEST(FedMoeFlowNetwork, DeclaredExpertSizesAreWhatTheWireCarriesAndCounts)
     };
     ASSERT_EQ(run("real", 0), 2u);
     ASSERT_EQ(run("declared", declared), 2u);
-    auto sum = [](const fs::path& dir, const std::string& name)
-    {
-        std::istringstream in(Slurp(dir / "rounds.csv"));
-        std::string line;
-        std::getline(in, line);
-        std::vector<std::string> names;
-        std::stringstream h(line);
-        for (std::string cell; std::getline(h, cell, ',');)
-        {
-            names.push_back(cell);
-        }
-        const size_t k = std::find(names.begin(), names.end(), name) - names.begin();
-        double total = 0;
-        while (std::getline(in, line))
-        {
-            std::stringstream row(line);
-            std::string cell;
-            for (size_t j = 0; std::getline(row, cell, ','); ++j)
-            {
-                if (j == k)
-                {
-                    total += std::stod(cell);
-                }
-            }
-        }
-        return total;
-    };
     // Load-balanced assigns the same experts either way: each ASSIGN weighs
     // (declared - real) more per expert it carries, and so does each UPDATE.
     std::istringstream assignments(Slurp(root / "declared" / "assignments.csv"));
@@ -475,11 +474,11 @@ TEST(FedMoeFlowNetwork, DeclaredExpertSizesAreWhatTheWireCarriesAndCounts)
     }
     ASSERT_GT(pairs, 0);
     const double extra = pairs * (static_cast<double>(declared) - static_cast<double>(realExpert));
-    EXPECT_DOUBLE_EQ(sum(root / "declared", "bytes_down") - sum(root / "real", "bytes_down"),
+    EXPECT_DOUBLE_EQ(Sum(root / "declared", "bytes_down") - Sum(root / "real", "bytes_down"),
                      extra);
-    EXPECT_DOUBLE_EQ(sum(root / "declared", "bytes_up") - sum(root / "real", "bytes_up"), extra);
+    EXPECT_DOUBLE_EQ(Sum(root / "declared", "bytes_up") - Sum(root / "real", "bytes_up"), extra);
     // 4 devices x ~2 experts x 0.4 MB each way at Raspberry-Pi links: rounds take longer.
-    EXPECT_GT(sum(root / "declared", "sim_time_s"), sum(root / "real", "sim_time_s") + 0.1);
+    EXPECT_GT(Sum(root / "declared", "sim_time_s"), Sum(root / "real", "sim_time_s") + 0.1);
     const auto summary = nlohmann::json::parse(Slurp(root / "declared" / "summary.json"));
     EXPECT_EQ(summary.at("declared_expert_bytes").get<uint64_t>(), declared);
     EXPECT_EQ(summary.at("declared_gate_bytes").get<uint64_t>(), 0u);
@@ -511,43 +510,16 @@ TEST(FedMoeFlowNetwork, TimingOnlyRunsTakeTheRealRunsTimeAndSayTheyTrainedNothin
     EXPECT_EQ(trained, 0u) << "a timing-only run trained jobs";
     // The compute model takes the same FLOPs (from the layer shapes and the
     // steps) and the messages have the same sizes: the same round times.
-    auto column = [](const fs::path& dir, const std::string& name)
-    {
-        std::istringstream in(Slurp(dir / "rounds.csv"));
-        std::string line;
-        std::getline(in, line);
-        std::vector<std::string> names;
-        std::stringstream h(line);
-        for (std::string cell; std::getline(h, cell, ',');)
-        {
-            names.push_back(cell);
-        }
-        const size_t k = std::find(names.begin(), names.end(), name) - names.begin();
-        std::vector<std::string> values;
-        while (std::getline(in, line))
-        {
-            std::stringstream row(line);
-            std::string cell;
-            for (size_t j = 0; std::getline(row, cell, ','); ++j)
-            {
-                if (j == k)
-                {
-                    values.push_back(cell);
-                }
-            }
-        }
-        return values;
-    };
-    const auto real = column(root / "real", "sim_time_s");
-    const auto timing = column(root / "timing", "sim_time_s");
+    const auto real = Column(root / "real", "sim_time_s");
+    const auto timing = Column(root / "timing", "sim_time_s");
     ASSERT_EQ(real.size(), timing.size());
     for (size_t r = 0; r < real.size(); ++r)
     {
         EXPECT_NEAR(std::stod(timing[r]), std::stod(real[r]), 1e-6) << "round " << r + 1;
     }
-    EXPECT_EQ(column(root / "real", "bytes_down"), column(root / "timing", "bytes_down"));
+    EXPECT_EQ(Column(root / "real", "bytes_down"), Column(root / "timing", "bytes_down"));
     // Marked: no accuracy, and the summary says so.
-    for (const auto& accuracy : column(root / "timing", "test_accuracy"))
+    for (const auto& accuracy : Column(root / "timing", "test_accuracy"))
     {
         EXPECT_EQ(accuracy, "nan");
     }
