@@ -199,13 +199,16 @@ TEST(FedMoeFlowNetwork, OneLinkTakesBytesOverRatePlusLatencyPlusSlowStart)
 {
     auto access = CreateObject<FedMoeFlowP2pAccess>();
     access->AddLink(DataRate("10Mbps"), DataRate("10Mbps"), MilliSeconds(20), 0.0);
-    Endpoints e(access, 1);
+    access->AddLink(DataRate("10Mbps"), DataRate("10Mbps"), MilliSeconds(50), 0.0);
+    Endpoints e(access, 2);
     const uint32_t bytes = 1000000;
     e.SendDown(1.0, 0, bytes);
     e.SendDown(5.0, 0, bytes);
+    e.SendDown(1.0, 1, bytes);
     Simulator::Run();
     Simulator::Destroy();
     ASSERT_TRUE(e.up[0]);
+    ASSERT_TRUE(e.up[1]);
     ASSERT_EQ(e.arrivals[0].size(), 2u);
     // By hand: 1448 payload bytes per 1502 on the wire; RTT 40 ms; the window
     // (10 x 1448 B) doubles twice before it holds the 48.2 kB the link
@@ -217,6 +220,13 @@ TEST(FedMoeFlowNetwork, OneLinkTakesBytesOverRatePlusLatencyPlusSlowStart)
     // The window stays open: the second message pays no start-up.
     const double second = 8.0 * bytes / rate + 0.020;
     EXPECT_NEAR(e.arrivals[0][1] - 5.0, second, 1e-6);
+    // The other link's own RTT (100 ms) sets its start-up: the window
+    // doubles four times (14,480 -> 231,680 B) before it holds the 120.5 kB
+    // the link carries per RTT, 217,200 B sent in those 4 RTTs.
+    ASSERT_EQ(e.arrivals[1].size(), 1u);
+    const double farStartup = 4 * 0.100 - 8.0 * 217200 / rate;
+    const double far = farStartup + 8.0 * bytes / rate + 0.050;
+    EXPECT_NEAR(e.arrivals[1][0] - 1.0, far, 1e-6);
 }
 
 TEST(FedMoeFlowNetwork, TwoStationsOfOneCellEachGetHalfAndAnUnreachableOneStalls)

@@ -69,11 +69,9 @@ FedMoeFlowNetwork::DemandOf(const Flow& flow) const
 }
 
 double
-FedMoeFlowNetwork::AloneRate(const FedMoeFlowPath& path) const
+FedMoeFlowNetwork::AloneRate(const Flow& flow) const
 {
-    Flow probe;
-    probe.path = path;
-    const FedMoeFlowDemand demand = DemandOf(probe);
+    const FedMoeFlowDemand demand = DemandOf(flow);
     double rate = demand.bound;
     for (const auto& [resource, cost] : demand.uses)
     {
@@ -115,7 +113,7 @@ FedMoeFlowNetwork::StartHead(uint32_t connection, FedMoeFlowDirection direction)
     // what the path carries in a round trip (or MaxWindow). The round trips
     // spent short of it, less what they carried, are the start-up cost.
     const double rtt = GetRtt(connection).GetSeconds();
-    const double alone = AloneRate(flow.path);
+    const double alone = AloneRate(flow);
     double startup = 0;
     if (rtt > 0 && std::isfinite(alone) && alone > 0)
     {

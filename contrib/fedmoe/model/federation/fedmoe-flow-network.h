@@ -216,7 +216,8 @@ class FedMoeFlowNetwork : public Object
     void Reschedule();
     void Remove(uint32_t flow);
     FedMoeFlowDemand DemandOf(const Flow& flow) const;
-    double AloneRate(const FedMoeFlowPath& path) const;
+    /// The flow's rate if it were alone on its path (its connection's RTT bounds it).
+    double AloneRate(const Flow& flow) const;
     std::vector<uint32_t> ResourcesOf(const FedMoeFlowPath& path) const;
     Time Latency(uint32_t client, FedMoeFlowDirection direction) const;
 
